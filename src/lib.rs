@@ -1,0 +1,137 @@
+//! srebook turns a folder of overlapping SRE Q&A documents into one
+//! deduplicated handbook website.
+//!
+//! The pipeline is a list of stages, each a plain function over the data types
+//! in [`model`]: walk and decode ([`ingest`]), segment ([`ingest`]), classify
+//! and deduplicate ([`organise`]), render ([`render`]) and write ([`output`]).
+//! [`build`] runs them in order and times each one.
+
+pub mod analysis;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod init;
+pub mod inspect;
+pub mod model;
+pub mod organise;
+pub mod output;
+pub mod render;
+pub mod timings;
+
+use std::path::{Path, PathBuf};
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use model::Book;
+use timings::Timings;
+
+/// Where a command reads its configuration and sources and writes its site.
+#[derive(Debug, Clone, Default)]
+pub struct BookPaths {
+    /// book.toml, if there is one (the built-in defaults apply otherwise).
+    pub config_file: Option<PathBuf>,
+    /// The folder of source documents.
+    pub content_dir: PathBuf,
+    /// The folder the site is written to.
+    pub output_dir: PathBuf,
+    /// The folder holding book.toml: a book's own `templates/` and `static/`
+    /// override the built-in theme from here.
+    pub root_dir: PathBuf,
+}
+
+impl BookPaths {
+    /// Resolves the paths a command uses. Explicit arguments win; then
+    /// book.toml (`config` if given, else `./book.toml` when it exists); then
+    /// the defaults. Paths from book.toml are relative to its folder.
+    pub fn resolve(
+        config: Option<&Path>,
+        content: Option<&Path>,
+        output: Option<&Path>,
+    ) -> Result<(Config, BookPaths)> {
+        let config_file = match config {
+            Some(path) => Some(path.to_path_buf()),
+            None => Some(PathBuf::from("book.toml")).filter(|p| p.is_file()),
+        };
+        let (config, root_dir) = match &config_file {
+            Some(path) => {
+                let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                (Config::load(path)?, root)
+            }
+            None => (Config::default(), PathBuf::new()),
+        };
+        let root = |p: &Path| if root_dir.as_os_str().is_empty() { p.to_path_buf() } else { root_dir.join(p) };
+        let content_dir = content.map(Path::to_path_buf).unwrap_or_else(|| root(&config.build.content));
+        let output_dir = output.map(Path::to_path_buf).unwrap_or_else(|| root(&config.build.output));
+        let root_dir = if root_dir.as_os_str().is_empty() { PathBuf::from(".") } else { root_dir };
+        Ok((config, BookPaths { config_file, content_dir, output_dir, root_dir }))
+    }
+
+    /// The path named in error messages about book.toml.
+    pub fn config_label(&self) -> PathBuf {
+        self.config_file.clone().unwrap_or_else(|| PathBuf::from("book.toml"))
+    }
+}
+
+/// What a build produced, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub sources: usize,
+    pub entries: usize,
+    pub questions: usize,
+    pub topics: usize,
+    pub chapters: usize,
+    pub pages: usize,
+    pub timings: Timings,
+    pub diagnostics: Vec<model::Diagnostic>,
+}
+
+/// Build options beyond the paths.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Replace an output folder srebook did not create.
+    pub force: bool,
+}
+
+/// Reads, organises and renders the book, then swaps it into place.
+///
+/// On any error the previous site is left untouched.
+pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Result<BuildReport> {
+    let mut timings = Timings::default();
+    output::check_output_dir(&paths.output_dir, &paths.content_dir, options.force)?;
+    let theme = timings.time("theme", || render::Theme::load(&paths.root_dir))?;
+    let book = organise_book(config, paths, &mut timings)?;
+    let pages = timings.time("render+write", || -> Result<usize> {
+        let staging = output::Staging::begin(&paths.output_dir)?;
+        let pages = render::render_site(config, &book, &theme, &staging)?;
+        staging.commit()?;
+        Ok(pages)
+    })?;
+    Ok(BuildReport {
+        sources: book.source_count(),
+        entries: book.entries.len(),
+        questions: book.entries.iter().filter(|e| e.kind == model::EntryKind::Question).count(),
+        topics: book.topics.len(),
+        chapters: book.chapters.len(),
+        pages,
+        timings,
+        diagnostics: book.diagnostics,
+    })
+}
+
+/// Runs every stage up to the organised book: walk, decode, segment,
+/// classify, dedup. `srebook inspect` prints its result.
+pub fn organise_book(config: &Config, paths: &BookPaths, timings: &mut Timings) -> Result<Book> {
+    let exclude = [paths.output_dir.clone()];
+    let walked = timings.time("walk", || ingest::walk(&paths.content_dir, &exclude))?;
+    let decoded = timings.time("decode", || ingest::decode_all(&walked.files));
+    let segmented = timings.time("segment", || ingest::segment_all(&decoded.docs));
+    let mut analysis = timings.time("analyse", || organise::Analysis::of(&segmented.entries));
+    let entries = timings.time("classify", || organise::classify_entries(config, segmented.entries, &mut analysis));
+    let (chapters, topics) =
+        timings.time("dedup", || organise::deduplicate_analysed(config, &paths.config_label(), &entries, analysis))?;
+    let mut diagnostics = walked.diagnostics;
+    diagnostics.extend(decoded.diagnostics);
+    diagnostics.extend(segmented.diagnostics);
+    let repairs = decoded.docs.into_iter().flat_map(|doc| doc.repairs).collect();
+    Ok(Book { chapters, topics, entries, repairs, diagnostics })
+}

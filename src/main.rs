@@ -1,0 +1,156 @@
+//! The `srebook` command line: parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use srebook::{BookPaths, BuildOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "srebook",
+    version,
+    about = "Turn overlapping SRE Q&A documents into one deduplicated handbook website"
+)]
+struct Cli {
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the handbook website.
+    Build {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Output folder (default: book.toml's build.output, else `book`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an output folder that srebook did not create.
+        #[arg(long)]
+        force: bool,
+        /// Print the time each pipeline stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Print the organised book: chapters, topics, entries and repairs.
+    Inspect {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Print JSON (the schema is in the README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every repair and suspicious spot in the sources.
+    Check {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Instead, list the merges made and the closest pairs left apart.
+        #[arg(long)]
+        dedup: bool,
+    },
+    /// Write a starter book.toml and content folder.
+    Init {
+        /// Folder to create the book in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct BookArgs {
+    /// Folder of source documents (default: book.toml's build.content, else `content`).
+    #[arg(long, value_name = "DIR")]
+    content: Option<PathBuf>,
+    /// book.toml to use (default: ./book.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Build { book, out, force, timings } => {
+            let (config, paths) = BookPaths::resolve(book.config.as_deref(), book.content.as_deref(), out.as_deref())?;
+            if !quiet {
+                eprintln!("Building {} → {}", paths.content_dir.display(), paths.output_dir.display());
+            }
+            let report = srebook::build(&config, &paths, BuildOptions { force })?;
+            if !quiet {
+                for diagnostic in &report.diagnostics {
+                    eprintln!("{diagnostic}");
+                }
+            }
+            if timings {
+                for (stage, duration) in report.timings.stages() {
+                    eprintln!("  {stage:<10} {:>9.1} ms", duration.as_secs_f64() * 1000.0);
+                }
+            }
+            if !quiet {
+                eprintln!(
+                    "Built {} sources, {} entries ({} questions), {} topics, {} chapters, {} pages in {:.0} ms → {}",
+                    report.sources,
+                    report.entries,
+                    report.questions,
+                    report.topics,
+                    report.chapters,
+                    report.pages,
+                    report.timings.total().as_secs_f64() * 1000.0,
+                    paths.output_dir.join("index.html").display(),
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inspect { book, json } => {
+            let (config, paths) = BookPaths::resolve(book.config.as_deref(), book.content.as_deref(), None)?;
+            let book = srebook::organise_book(&config, &paths, &mut Default::default())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&book)?);
+            } else {
+                print!("{}", srebook::inspect::outline(&book));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { book, dedup: true } => {
+            let (config, paths) = BookPaths::resolve(book.config.as_deref(), book.content.as_deref(), None)?;
+            let book = srebook::organise_book(&config, &paths, &mut Default::default())?;
+            let review = srebook::organise::dedup_review(&config, &paths.config_label(), &book.entries)?;
+            print!("{}", srebook::inspect::dedup_report(&review));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { book, dedup: false } => {
+            let (config, paths) = BookPaths::resolve(book.config.as_deref(), book.content.as_deref(), None)?;
+            let book = srebook::organise_book(&config, &paths, &mut Default::default())?;
+            let report = srebook::inspect::check_report(&book);
+            print!("{}", report.text);
+            if !quiet {
+                eprintln!("{} repairs, {} warnings, {} errors", report.repairs, report.warnings, report.errors);
+            }
+            Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Init { dir } => {
+            let written = srebook::init::init(&dir)?;
+            if !quiet {
+                for path in written {
+                    eprintln!("created {}", path.display());
+                }
+                eprintln!("Next: cd {} && srebook build", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

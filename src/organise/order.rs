@@ -1,0 +1,78 @@
+//! Reading order: which topics each chapter lists, and in what order.
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+
+use super::classify::Classifier;
+use super::corpus::Corpus;
+use crate::model::{Chapter, Entry, EntryKind, Topic};
+use crate::Config;
+
+/// The chapters of the taxonomy, each listing its topics in reading order:
+///
+/// 1. questions before guides (tips read best after the questions);
+/// 2. topics more sources ask first: what everyone asks is what a reader
+///    most likely needs;
+/// 3. then fundamentals first: topics closest to the chapter's own
+///    description come before specialised ones;
+/// 4. then by title, so the order is total and stable.
+pub fn chapters_in_reading_order(
+    config: &Config,
+    entries: &[Entry],
+    corpus: &mut Corpus,
+    clusters: &[Vec<usize>],
+    topics: &[Topic],
+) -> Vec<Chapter> {
+    let classifier = Classifier::new(&config.chapters, &config.classify, corpus);
+    let index_of_id: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    config
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(chapter_index, chapter)| {
+            let mut members: Vec<(usize, &Topic)> =
+                topics.iter().enumerate().filter(|(_, t)| t.chapter == chapter.slug).collect();
+            let sort_key = |&(cluster, topic): &(usize, &Topic)| {
+                let canonical = topic
+                    .entries
+                    .first()
+                    .and_then(|id| index_of_id.get(id.as_str()).copied())
+                    .unwrap_or(clusters[cluster][0]);
+                let sources: HashSet<&str> = clusters[cluster].iter().map(|&m| entries[m].source.as_str()).collect();
+                let affinity = classifier.affinity(&corpus.entries[canonical], chapter_index);
+                (
+                    entries[canonical].kind == EntryKind::Guide,
+                    Reverse(sources.len()),
+                    Reverse(OrderedScore(affinity)),
+                    topic.title.to_lowercase(),
+                    topic.slug.clone(),
+                )
+            };
+            members.sort_by_cached_key(sort_key);
+            Chapter {
+                slug: chapter.slug.clone(),
+                title: chapter.title.clone(),
+                description: chapter.description.clone(),
+                topics: members.into_iter().map(|(_, t)| t.slug.clone()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// An `f32` score with a total order, for sort keys.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedScore(f32);
+
+impl Eq for OrderedScore {}
+
+impl PartialOrd for OrderedScore {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedScore {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}

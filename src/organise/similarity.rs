@@ -1,0 +1,280 @@
+//! How alike two entries are, behind a small trait so that a sentence
+//! embedding backend can replace the lexical one later.
+//!
+//! Comparing all pairs is quadratic (50,000 entries make 1.25 billion pairs),
+//! so a [`Similarity`] also proposes *candidate* pairs, each entry's likely
+//! neighbours, and only those are scored. A [`SimilarityGraph`] holds the
+//! scored pairs; every pair it lacks counts as similarity 0.
+
+use rayon::prelude::*;
+
+use super::corpus::Corpus;
+use super::vectors::{InverseDocumentFrequency, SparseVector, TermId};
+use crate::analysis::FastHashMap;
+
+/// Pairwise similarity between the entries of one corpus.
+pub trait Similarity: Sync {
+    /// Number of entries compared.
+    fn entry_count(&self) -> usize;
+
+    /// Similarity of entries `a` and `b`, in `0..=1`, symmetric.
+    fn similarity(&self, a: usize, b: usize) -> f64;
+
+    /// Pairs `(a, b)` with `a < b`, no repeats, that may be similar. Must be
+    /// sub-quadratic in [`Similarity::entry_count`]: pairs left out count as 0.
+    fn candidates(&self) -> Vec<(usize, usize)>;
+}
+
+/// Only the first content terms of an answer count when deciding a merge:
+/// the opening sentences state what the answer is about, the rest is detail
+/// in each author's own style, which makes answers to different questions
+/// on one subject look alike. That likeness is what related topics are
+/// about, so [`RELATED_ANSWER_TERMS`] takes the whole analysed answer.
+pub const MERGE_ANSWER_TERMS: usize = 60;
+
+/// Answer terms that count for related topics: all of them.
+pub const RELATED_ANSWER_TERMS: usize = usize::MAX;
+
+/// Question terms taken from each entry as blocking keys.
+const KEY_QUESTION_TERMS: usize = 8;
+/// Question-and-answer terms taken from each entry as blocking keys.
+const KEY_COMBINED_TERMS: usize = 24;
+/// Each entry keeps at most this many candidates: those whose shared keys
+/// add up to the largest part of the similarity.
+const CANDIDATES_PER_ENTRY: usize = 32;
+/// A key shared by more entries than this is too common to block on.
+const MIN_POSTING_CAP: usize = 256;
+
+/// Lexical similarity: tf-idf cosine of the question content mixed with
+/// tf-idf cosine of question plus answer, `question_weight` to the first.
+///
+/// The question says what is asked; the answer adds the vocabulary of how
+/// it is answered, which catches rewordings that share few question words.
+#[derive(Debug)]
+pub struct LexicalSimilarity {
+    question: Vec<SparseVector>,
+    combined: Vec<SparseVector>,
+    question_weight: f64,
+}
+
+impl LexicalSimilarity {
+    /// Builds unit tf-idf vectors for every entry of `corpus`, from its
+    /// question and the first `answer_terms` terms of its answer.
+    pub fn new(corpus: &Corpus, question_weight: f64, answer_terms: usize) -> LexicalSimilarity {
+        let vocabulary_size = corpus.vocabulary.len();
+        let question_counts: Vec<SparseVector> =
+            corpus.entries.par_iter().map(|e| SparseVector::counts(&e.question_terms)).collect();
+        let combined_counts: Vec<SparseVector> = corpus
+            .entries
+            .par_iter()
+            .map(|e| {
+                let answer = &e.answer_terms[..e.answer_terms.len().min(answer_terms)];
+                SparseVector::counts(&[e.question_terms.as_slice(), answer].concat())
+            })
+            .collect();
+        let question_idf = InverseDocumentFrequency::new(&question_counts, vocabulary_size);
+        let combined_idf = InverseDocumentFrequency::new(&combined_counts, vocabulary_size);
+        LexicalSimilarity {
+            question: question_counts.par_iter().map(|c| question_idf.tf_idf(c)).collect(),
+            combined: combined_counts.par_iter().map(|c| combined_idf.tf_idf(c)).collect(),
+            question_weight,
+        }
+    }
+
+    /// The blocking keys of entry `index`: its heaviest question terms and
+    /// its heaviest question-and-answer terms, with their weights.
+    fn keys(&self, index: usize) -> Vec<Key> {
+        let (question, combined) = (&self.question[index], &self.combined[index]);
+        let mut terms = question.top_terms(KEY_QUESTION_TERMS);
+        terms.extend(combined.top_terms(KEY_COMBINED_TERMS));
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+            .into_iter()
+            .map(|term| Key { term, entry: index, question: question.weight(term), combined: combined.weight(term) })
+            .collect()
+    }
+}
+
+impl Similarity for LexicalSimilarity {
+    fn entry_count(&self) -> usize {
+        self.question.len()
+    }
+
+    fn similarity(&self, a: usize, b: usize) -> f64 {
+        let question = f64::from(self.question[a].dot(&self.question[b]));
+        let combined = f64::from(self.combined[a].dot(&self.combined[b]));
+        (self.question_weight * question + (1.0 - self.question_weight) * combined).clamp(0.0, 1.0)
+    }
+
+    fn candidates(&self) -> Vec<(usize, usize)> {
+        let count = self.entry_count();
+        let keys: Vec<Vec<Key>> = (0..count).into_par_iter().map(|i| self.keys(i)).collect();
+        let postings = inverted_index(&keys, posting_cap(count));
+        let question_weight = self.question_weight as f32;
+        let mut pairs: Vec<(usize, usize)> = (0..count)
+            .into_par_iter()
+            .map_init(
+                || Accumulator::new(count),
+                |accumulator, entry| {
+                    // Rank the entries sharing a key by the part of the
+                    // similarity that the shared keys make up.
+                    for key in &keys[entry] {
+                        let Some(posting) = postings.get(&key.term) else { continue };
+                        for other in posting.iter().filter(|other| other.entry != entry) {
+                            let evidence = question_weight * key.question * other.question
+                                + (1.0 - question_weight) * key.combined * other.combined;
+                            accumulator.add(other.entry, evidence);
+                        }
+                    }
+                    accumulator
+                        .drain_top(CANDIDATES_PER_ENTRY)
+                        .into_iter()
+                        .map(|other| (entry.min(other), entry.max(other)))
+                        .collect::<Vec<_>>()
+                },
+            )
+            .flatten()
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+}
+
+/// Scales down the similarity of two entries from the same source.
+///
+/// An author rarely asks the same thing twice in one document: two similar
+/// questions from one source are more often siblings ("implement an LRU
+/// cache", "implement an LRU cache with TTL") than duplicates. On the seed
+/// documents a same-source pair is half as likely to be a duplicate as a
+/// cross-source pair.
+pub struct SourcePrior<S> {
+    pub inner: S,
+    /// Source id of each entry.
+    pub sources: Vec<usize>,
+    /// Factor for same-source pairs, in `0..=1`.
+    pub same_source_factor: f64,
+}
+
+impl<S: Similarity> Similarity for SourcePrior<S> {
+    fn entry_count(&self) -> usize {
+        self.inner.entry_count()
+    }
+
+    fn similarity(&self, a: usize, b: usize) -> f64 {
+        let similarity = self.inner.similarity(a, b);
+        if self.sources[a] == self.sources[b] {
+            similarity * self.same_source_factor
+        } else {
+            similarity
+        }
+    }
+
+    fn candidates(&self) -> Vec<(usize, usize)> {
+        self.inner.candidates()
+    }
+}
+
+/// Keys shared by more entries than this are skipped when blocking.
+fn posting_cap(count: usize) -> usize {
+    MIN_POSTING_CAP.max(2 * (count as f64).sqrt() as usize)
+}
+
+/// A blocking key of one entry: a term and its weights there.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    term: TermId,
+    entry: usize,
+    question: f32,
+    combined: f32,
+}
+
+/// Term → the keys of the entries having it, without terms more common
+/// than `cap`.
+fn inverted_index(keys: &[Vec<Key>], cap: usize) -> FastHashMap<TermId, Vec<Key>> {
+    let mut postings: FastHashMap<TermId, Vec<Key>> = FastHashMap::default();
+    for key in keys.iter().flatten() {
+        postings.entry(key.term).or_default().push(*key);
+    }
+    postings.retain(|_, posting| posting.len() <= cap);
+    postings
+}
+
+/// Scores per entry for one query, dense but cleared in time proportional
+/// to what was touched.
+struct Accumulator {
+    scores: Vec<f32>,
+    touched: Vec<usize>,
+}
+
+impl Accumulator {
+    fn new(count: usize) -> Accumulator {
+        Accumulator { scores: vec![0.0; count], touched: Vec::new() }
+    }
+
+    fn add(&mut self, entry: usize, score: f32) {
+        if self.scores[entry] == 0.0 {
+            self.touched.push(entry);
+        }
+        self.scores[entry] += score;
+    }
+
+    /// The `limit` best entries (ties by index), and a clean accumulator.
+    fn drain_top(&mut self, limit: usize) -> Vec<usize> {
+        let mut touched = std::mem::take(&mut self.touched);
+        let scores = &self.scores;
+        touched.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        for &entry in &touched {
+            self.scores[entry] = 0.0;
+        }
+        touched.truncate(limit);
+        touched
+    }
+}
+
+/// The scored candidate pairs: for each entry, its neighbours and their
+/// similarity, most similar first.
+#[derive(Debug, Clone, Default)]
+pub struct SimilarityGraph {
+    neighbours: Vec<Vec<(usize, f64)>>,
+}
+
+impl SimilarityGraph {
+    /// Scores `candidates` (see [`Similarity::candidates`]) in parallel and
+    /// keeps the pairs at or above `floor`.
+    pub fn build(similarity: &dyn Similarity, candidates: &[(usize, usize)], floor: f64) -> SimilarityGraph {
+        let scored: Vec<(usize, usize, f64)> = candidates
+            .par_iter()
+            .map(|&(a, b)| (a, b, similarity.similarity(a, b)))
+            .filter(|&(_, _, s)| s >= floor && s > 0.0)
+            .collect();
+        let mut neighbours = vec![Vec::new(); similarity.entry_count()];
+        for (a, b, s) in scored {
+            neighbours[a].push((b, s));
+            neighbours[b].push((a, s));
+        }
+        for list in &mut neighbours {
+            list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
+        SimilarityGraph { neighbours }
+    }
+
+    /// Number of entries.
+    pub fn entry_count(&self) -> usize {
+        self.neighbours.len()
+    }
+
+    /// The scored neighbours of `entry`, most similar first.
+    pub fn neighbours(&self, entry: usize) -> &[(usize, f64)] {
+        &self.neighbours[entry]
+    }
+
+    /// Every scored pair once, as `(a, b, similarity)` with `a < b`.
+    pub fn edges(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        self.neighbours
+            .iter()
+            .enumerate()
+            .flat_map(|(a, list)| list.iter().filter(move |&&(b, _)| a < b).map(move |&(b, s)| (a, b, s)))
+    }
+}

@@ -1,0 +1,214 @@
+//! Sparse term vectors and tf-idf weighting, the common currency of the
+//! classifier and the lexical similarity.
+//!
+//! Terms are interned to `u32` ids by a [`Vocabulary`] so vectors are small
+//! sorted arrays and a dot product is a linear merge.
+
+use crate::analysis::FastHashMap;
+
+/// Id of an interned term.
+pub type TermId = u32;
+
+/// Interns terms to dense ids.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    ids: FastHashMap<String, TermId>,
+}
+
+impl Vocabulary {
+    /// The id of `term`, adding it if it is new.
+    pub fn intern(&mut self, term: &str) -> TermId {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = TermId::try_from(self.ids.len()).expect("fewer than 2^32 distinct terms");
+        self.ids.insert(term.to_owned(), id);
+        id
+    }
+
+    /// Interns every term and returns the ids in the same order.
+    pub fn intern_all(&mut self, terms: &[String]) -> Vec<TermId> {
+        terms.iter().map(|t| self.intern(t)).collect()
+    }
+
+    /// Number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// A sparse vector: `(term, weight)` pairs sorted by term, no duplicates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVector {
+    entries: Vec<(TermId, f32)>,
+}
+
+impl SparseVector {
+    /// Builds a vector from `(term, weight)` pairs in any order; weights of a
+    /// repeated term add up.
+    pub fn from_pairs(mut pairs: Vec<(TermId, f32)>) -> SparseVector {
+        pairs.sort_unstable_by_key(|&(term, _)| term);
+        let mut entries: Vec<(TermId, f32)> = Vec::with_capacity(pairs.len());
+        for (term, weight) in pairs {
+            match entries.last_mut() {
+                Some(last) if last.0 == term => last.1 += weight,
+                _ => entries.push((term, weight)),
+            }
+        }
+        entries.retain(|&(_, weight)| weight != 0.0);
+        SparseVector { entries }
+    }
+
+    /// Raw term counts of a bag of term ids.
+    pub fn counts(terms: &[TermId]) -> SparseVector {
+        SparseVector::from_pairs(terms.iter().map(|&t| (t, 1.0)).collect())
+    }
+
+    /// The `(term, weight)` pairs, sorted by term.
+    pub fn entries(&self) -> &[(TermId, f32)] {
+        &self.entries
+    }
+
+    /// The weight of `term` (0 when absent).
+    pub fn weight(&self, term: TermId) -> f32 {
+        self.entries.binary_search_by_key(&term, |&(t, _)| t).map_or(0.0, |index| self.entries[index].1)
+    }
+
+    /// Dot product, by merging the two sorted term lists.
+    pub fn dot(&self, other: &SparseVector) -> f32 {
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        let (a, b) = (&self.entries, &other.entries);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// Euclidean length.
+    pub fn norm(&self) -> f32 {
+        self.entries.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
+    }
+
+    /// This vector scaled to unit length (unchanged when empty).
+    pub fn normalized(mut self) -> SparseVector {
+        let norm = self.norm();
+        if norm > 0.0 {
+            for entry in &mut self.entries {
+                entry.1 /= norm;
+            }
+        }
+        self
+    }
+
+    /// Each weight multiplied by `factor`.
+    pub fn scaled(mut self, factor: f32) -> SparseVector {
+        for entry in &mut self.entries {
+            entry.1 *= factor;
+        }
+        self
+    }
+
+    /// Sum of two vectors.
+    pub fn plus(&self, other: &SparseVector) -> SparseVector {
+        let pairs = self.entries.iter().chain(&other.entries).copied().collect();
+        SparseVector::from_pairs(pairs)
+    }
+
+    /// The `limit` heaviest terms, heaviest first (ties by term id).
+    pub fn top_terms(&self, limit: usize) -> Vec<TermId> {
+        let mut sorted = self.entries.clone();
+        sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        sorted.into_iter().take(limit).map(|(term, _)| term).collect()
+    }
+
+    /// Applies `weigh(term, count)` to every entry, dropping zero weights.
+    pub fn map(&self, mut weigh: impl FnMut(TermId, f32) -> f32) -> SparseVector {
+        let entries = self
+            .entries
+            .iter()
+            .map(|&(term, count)| (term, weigh(term, count)))
+            .filter(|&(_, weight)| weight != 0.0)
+            .collect();
+        SparseVector { entries }
+    }
+}
+
+/// Inverse document frequencies over a collection of documents.
+#[derive(Debug, Clone, Default)]
+pub struct InverseDocumentFrequency {
+    document_count: usize,
+    document_frequency: Vec<u32>,
+}
+
+impl InverseDocumentFrequency {
+    /// Counts, for every term, how many of `documents` contain it.
+    pub fn new<'a>(documents: impl IntoIterator<Item = &'a SparseVector>, vocabulary_size: usize) -> Self {
+        let mut document_frequency = vec![0u32; vocabulary_size];
+        let mut document_count = 0;
+        for document in documents {
+            document_count += 1;
+            for &(term, _) in document.entries() {
+                document_frequency[term as usize] += 1;
+            }
+        }
+        InverseDocumentFrequency { document_count, document_frequency }
+    }
+
+    /// Number of documents containing `term`.
+    pub fn document_frequency(&self, term: TermId) -> u32 {
+        self.document_frequency.get(term as usize).copied().unwrap_or(0)
+    }
+
+    /// Smoothed idf: `ln((1 + N) / (1 + df)) + 1`, so no term weighs zero and
+    /// a term in every document still counts a little.
+    pub fn idf(&self, term: TermId) -> f32 {
+        let n = self.document_count as f32;
+        let df = self.document_frequency(term) as f32;
+        ((1.0 + n) / (1.0 + df)).ln() + 1.0
+    }
+
+    /// Unit-length tf-idf vector of raw term counts, with sublinear tf
+    /// (`1 + ln tf`) so a word repeated ten times does not dominate.
+    pub fn tf_idf(&self, counts: &SparseVector) -> SparseVector {
+        counts.map(|term, count| (1.0 + count.ln()) * self.idf(term)).normalized()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_terms_add_up_and_sort() {
+        let v = SparseVector::from_pairs(vec![(3, 1.0), (1, 2.0), (3, 0.5)]);
+        assert_eq!(v.entries(), [(1, 2.0), (3, 1.5)]);
+        assert_eq!(v.weight(3), 1.5);
+        assert_eq!(v.weight(2), 0.0);
+    }
+
+    #[test]
+    fn dot_of_unit_vectors_is_cosine() {
+        let a = SparseVector::from_pairs(vec![(0, 1.0), (1, 1.0)]).normalized();
+        let b = SparseVector::from_pairs(vec![(1, 1.0), (2, 1.0)]).normalized();
+        assert!((a.dot(&b) - 0.5).abs() < 1e-6);
+        assert!((a.dot(&a) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn rare_terms_weigh_more() {
+        let docs = [SparseVector::counts(&[0, 1]), SparseVector::counts(&[0]), SparseVector::counts(&[0, 2])];
+        let idf = InverseDocumentFrequency::new(&docs, 3);
+        assert!(idf.idf(1) > idf.idf(0));
+        let weighted = idf.tf_idf(&docs[0]);
+        assert!(weighted.weight(1) > weighted.weight(0));
+        assert!((weighted.norm() - 1.0).abs() < 1e-6);
+    }
+}

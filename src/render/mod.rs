@@ -1,0 +1,435 @@
+//! Render: the organised book into HTML pages through the theme's Tera
+//! templates. Pages render in parallel and stream straight into the staging
+//! folder, so the whole site is never held in memory.
+
+mod highlight;
+mod markdown;
+mod theme;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use highlight::{escape_html, highlight, stylesheet as highlight_css, warm_up as warm_up_highlighter};
+pub use markdown::{render_markdown, slug};
+pub use theme::Theme;
+
+use crate::model::{Book, Chapter, Entry, EntryKind, Topic};
+use crate::output::Staging;
+use crate::{Config, Result};
+
+/// Site-relative path of a chapter's page.
+pub fn chapter_path(chapter: &str) -> String {
+    format!("{chapter}/index.html")
+}
+
+/// Site-relative path of a topic's page.
+pub fn topic_path(topic: &Topic) -> String {
+    format!("{}/{}.html", topic.chapter, topic.slug)
+}
+
+#[derive(Serialize)]
+struct BookInfo<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    authors: &'a [String],
+    default_theme: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct NavChapter {
+    slug: String,
+    title: String,
+    path: String,
+    topic_count: usize,
+    topics: Vec<NavTopic>,
+}
+
+#[derive(Serialize)]
+struct NavTopic {
+    slug: String,
+    title: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    kind: &'a str,
+    title: &'a str,
+    description: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct Answer<'a> {
+    id: &'a str,
+    anchor: String,
+    source: &'a str,
+    line: usize,
+    source_section: &'a str,
+    kind: EntryKind,
+    question: &'a str,
+    html: String,
+}
+
+/// Everything pages share, computed once.
+struct Site<'a> {
+    config: &'a Config,
+    book: &'a Book,
+    theme: &'a Theme,
+    entries: HashMap<&'a str, &'a Entry>,
+    topics: HashMap<&'a str, &'a Topic>,
+    chapter_titles: HashMap<&'a str, &'a str>,
+    /// Topics in reading order, for previous/next links.
+    reading_order: Vec<&'a Topic>,
+    base: tera::Context,
+}
+
+/// Renders every page and static file into `staging`; returns the number of
+/// HTML pages written.
+pub fn render_site(config: &Config, book: &Book, theme: &Theme, staging: &Staging) -> Result<usize> {
+    let site = Site::new(config, book, theme);
+    for (name, bytes) in &theme.static_files {
+        staging.write(&format!("static/{name}"), bytes)?;
+    }
+    staging.write("static/highlight.css", highlight::stylesheet().as_bytes())?;
+
+    site.write_page(staging, "index.html", "index.html", site.index_context())?;
+    site.write_page(
+        staging,
+        "404.html",
+        "404.html",
+        site.page_context("404", "Page not found", &book_description(config), "404.html", ""),
+    )?;
+    site.write_page(staging, "print.html", "print.html", site.print_context())?;
+    for (i, chapter) in book.chapters.iter().enumerate() {
+        site.write_page(staging, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
+    }
+    site.reading_order.par_iter().enumerate().try_for_each(|(i, topic)| {
+        site.write_page(staging, "topic.html", &topic_path(topic), site.topic_context(i, topic))
+    })?;
+    let mut pages = 3 + book.chapters.len() + site.reading_order.len();
+    if let Some(url) = &config.book.site_url {
+        staging.write("sitemap.xml", site.sitemap(url).as_bytes())?;
+        pages += 0;
+    }
+    Ok(pages)
+}
+
+fn book_description(config: &Config) -> String {
+    config.book.description.clone()
+}
+
+impl<'a> Site<'a> {
+    fn new(config: &'a Config, book: &'a Book, theme: &'a Theme) -> Site<'a> {
+        let entries = book.entries.iter().map(|e| (e.id.as_str(), e)).collect();
+        let topics: HashMap<&str, &Topic> = book.topics.iter().map(|t| (t.slug.as_str(), t)).collect();
+        let chapter_titles = book.chapters.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
+        let reading_order: Vec<&Topic> = book
+            .chapters
+            .iter()
+            .flat_map(|c| c.topics.iter().filter_map(|slug| topics.get(slug.as_str()).copied()))
+            .collect();
+        let nav: Vec<NavChapter> = book
+            .chapters
+            .iter()
+            .map(|c| NavChapter {
+                slug: c.slug.clone(),
+                title: c.title.clone(),
+                path: chapter_path(&c.slug),
+                topic_count: c.topics.len(),
+                topics: c
+                    .topics
+                    .iter()
+                    .filter_map(|slug| topics.get(slug.as_str()))
+                    .map(|t| NavTopic { slug: t.slug.clone(), title: t.title.clone(), path: topic_path(t) })
+                    .collect(),
+            })
+            .collect();
+        let mut base = tera::Context::new();
+        base.insert(
+            "book",
+            &BookInfo {
+                title: &config.book.title,
+                description: &config.book.description,
+                language: &config.book.language,
+                authors: &config.book.authors,
+                default_theme: config.book.default_theme.as_deref().unwrap_or(""),
+            },
+        );
+        base.insert("nav", &nav);
+        base.insert("search_enabled", &false);
+        base.insert("srebook_version", env!("CARGO_PKG_VERSION"));
+        base.insert("prev", &None::<Link>);
+        base.insert("next", &None::<Link>);
+        Site { config, book, theme, entries, topics, chapter_titles, reading_order, base }
+    }
+
+    fn page_context(&self, kind: &str, title: &str, description: &str, path: &str, chapter: &str) -> tera::Context {
+        let mut ctx = self.base.clone();
+        ctx.insert("page", &PageInfo { kind, title, description, path });
+        ctx.insert("root", if path.contains('/') { "../" } else { "" });
+        ctx.insert("current_chapter", chapter);
+        ctx.insert("current_topic", "");
+        ctx
+    }
+
+    fn write_page(&self, staging: &Staging, template: &str, path: &str, ctx: tera::Context) -> Result<()> {
+        let html = self.theme.tera.render(template, &ctx).map_err(|e| theme::template_error(Path::new(template), e))?;
+        staging.write(path, html.as_bytes())
+    }
+
+    fn index_context(&self) -> tera::Context {
+        #[derive(Serialize)]
+        struct Card<'a> {
+            slug: &'a str,
+            title: &'a str,
+            description: &'a str,
+            path: String,
+            topic_count: usize,
+            entry_count: usize,
+        }
+        let cards: Vec<Card> = self
+            .book
+            .chapters
+            .iter()
+            .map(|c| Card {
+                slug: &c.slug,
+                title: &c.title,
+                description: &c.description,
+                path: chapter_path(&c.slug),
+                topic_count: c.topics.len(),
+                entry_count: c.topics.iter().filter_map(|t| self.topics.get(t.as_str())).map(|t| t.entries.len()).sum(),
+            })
+            .collect();
+        let config = self.config;
+        let mut ctx = self.page_context("index", &config.book.title, &config.book.description, "index.html", "");
+        ctx.insert("chapters", &cards);
+        let questions = self.book.entries.iter().filter(|e| e.kind == EntryKind::Question).count();
+        ctx.insert(
+            "stats",
+            &serde_json::json!({
+                "sources": self.book.source_count(),
+                "entries": self.book.entries.len(),
+                "questions": questions,
+                "topics": self.book.topics.len(),
+            }),
+        );
+        ctx
+    }
+
+    fn chapter_context(&self, index: usize, chapter: &Chapter) -> tera::Context {
+        #[derive(Serialize)]
+        struct Item<'a> {
+            slug: &'a str,
+            title: &'a str,
+            path: String,
+            answer_count: usize,
+            variants: &'a [String],
+        }
+        let items: Vec<Item> = chapter
+            .topics
+            .iter()
+            .filter_map(|slug| self.topics.get(slug.as_str()))
+            .map(|t| Item {
+                slug: &t.slug,
+                title: &t.title,
+                path: topic_path(t),
+                answer_count: t.entries.len(),
+                variants: &t.variants,
+            })
+            .collect();
+        let path = chapter_path(&chapter.slug);
+        let description = first_sentence(&chapter.description);
+        let mut ctx = self.page_context("chapter", &chapter.title, &description, &path, &chapter.slug);
+        ctx.insert(
+            "chapter",
+            &serde_json::json!({
+                "slug": chapter.slug, "title": chapter.title, "description": chapter.description,
+                "path": path, "topics": items,
+            }),
+        );
+        let chapters = &self.book.chapters;
+        let prev = index
+            .checked_sub(1)
+            .map(|i| Link { title: chapters[i].title.clone(), path: chapter_path(&chapters[i].slug) });
+        let next = chapter
+            .topics
+            .first()
+            .and_then(|slug| self.topics.get(slug.as_str()))
+            .map(|t| Link { title: t.title.clone(), path: topic_path(t) })
+            .or_else(|| chapters.get(index + 1).map(|c| Link { title: c.title.clone(), path: chapter_path(&c.slug) }));
+        ctx.insert("prev", &prev);
+        ctx.insert("next", &next);
+        ctx
+    }
+
+    /// The topic's answers as HTML. `anchor_prefix` keeps heading ids unique
+    /// when many topics share a page (print.html).
+    fn answers(&self, topic: &Topic, anchor_prefix: &str) -> Vec<Answer<'a>> {
+        let mut used_ids = HashSet::new();
+        topic
+            .entries
+            .iter()
+            .filter_map(|id| self.entries.get(id.as_str()).copied())
+            .enumerate()
+            .map(|(i, entry)| {
+                let anchor = format!("{anchor_prefix}a{}", i + 1);
+                used_ids.insert(anchor.clone());
+                let html = render_markdown(&entry.answer_markdown, &anchor, &mut used_ids);
+                Answer {
+                    id: &entry.id,
+                    anchor,
+                    source: &entry.source,
+                    line: entry.line,
+                    source_section: &entry.source_section,
+                    kind: entry.kind,
+                    question: &entry.question,
+                    html,
+                }
+            })
+            .collect()
+    }
+
+    fn topic_context(&self, index: usize, topic: &Topic) -> tera::Context {
+        let path = topic_path(topic);
+        let answers = self.answers(topic, "");
+        let description = answers.first().map(|a| plain_summary(&a.html)).unwrap_or_default();
+        let mut ctx = self.page_context("topic", &topic.title, &description, &path, &topic.chapter);
+        ctx.insert("current_topic", &topic.slug);
+        let chapter_title = self.chapter_titles.get(topic.chapter.as_str()).copied().unwrap_or("");
+        ctx.insert(
+            "chapter",
+            &serde_json::json!({"slug": topic.chapter, "title": chapter_title, "path": chapter_path(&topic.chapter)}),
+        );
+        let related: Vec<serde_json::Value> = topic
+            .related
+            .iter()
+            .filter_map(|slug| self.topics.get(slug.as_str()))
+            .map(|t| {
+                serde_json::json!({
+                    "title": t.title, "path": topic_path(t),
+                    "chapter_title": self.chapter_titles.get(t.chapter.as_str()).copied().unwrap_or(""),
+                })
+            })
+            .collect();
+        let toc: Vec<serde_json::Value> = answers
+            .iter()
+            .map(|a| {
+                let title = if a.source_section.is_empty() {
+                    a.source.to_string()
+                } else {
+                    format!("{} · {}", a.source, a.source_section)
+                };
+                serde_json::json!({"anchor": a.anchor, "title": title})
+            })
+            .collect();
+        ctx.insert(
+            "topic",
+            &serde_json::json!({
+                "slug": topic.slug, "title": topic.title, "path": path, "variants": topic.variants,
+                "related": related, "answers": answers, "toc": toc,
+            }),
+        );
+        let link = |t: &Topic| Link { title: t.title.clone(), path: topic_path(t) };
+        let chapter_link = |slug: &str| Link {
+            title: self.chapter_titles.get(slug).copied().unwrap_or("").to_string(),
+            path: chapter_path(slug),
+        };
+        let prev = match index.checked_sub(1).map(|i| self.reading_order[i]) {
+            Some(p) if p.chapter == topic.chapter => Some(link(p)),
+            _ => Some(chapter_link(&topic.chapter)),
+        };
+        let next = self.reading_order.get(index + 1).map(|n| {
+            if n.chapter == topic.chapter {
+                link(n)
+            } else {
+                chapter_link(&n.chapter)
+            }
+        });
+        ctx.insert("prev", &prev);
+        ctx.insert("next", &next);
+        ctx
+    }
+
+    fn print_context(&self) -> tera::Context {
+        let chapters: Vec<serde_json::Value> = self
+            .book
+            .chapters
+            .iter()
+            .map(|c| {
+                let topics: Vec<serde_json::Value> = c
+                    .topics
+                    .iter()
+                    .filter_map(|slug| self.topics.get(slug.as_str()))
+                    .map(|t| serde_json::json!({"slug": t.slug, "title": t.title, "variants": t.variants, "answers": self.answers(t, &format!("{}-", t.slug))}))
+                    .collect();
+                serde_json::json!({"slug": c.slug, "title": c.title, "description": c.description, "topics": topics})
+            })
+            .collect();
+        let title = format!("{} (printable)", self.config.book.title);
+        let mut ctx = self.page_context("print", &title, &self.config.book.description, "print.html", "");
+        ctx.insert("chapters", &chapters);
+        ctx
+    }
+
+    fn sitemap(&self, site_url: &str) -> String {
+        let base = if site_url.ends_with('/') { site_url.to_string() } else { format!("{site_url}/") };
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut add =
+            |path: &str| xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_html(&format!("{base}{path}"))));
+        add("index.html");
+        for chapter in &self.book.chapters {
+            add(&chapter_path(&chapter.slug));
+        }
+        for topic in &self.reading_order {
+            add(&topic_path(topic));
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    text[..end].to_string()
+}
+
+/// About 160 characters of an answer's text, for `<meta name="description">`.
+fn plain_summary(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().filter(|w| *w != "Copy").collect();
+    let mut out = String::new();
+    for word in words {
+        if out.len() + word.len() > 155 {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}

@@ -1,0 +1,149 @@
+//! The command line end to end: config errors, output safety, exit codes.
+
+mod common;
+
+use common::{small_book, snapshot, srebook};
+use predicates::prelude::*;
+
+#[test]
+fn builds_a_small_book() {
+    let book = small_book();
+    srebook(book.path())
+        .arg("build")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Built 2 sources, 3 entries (3 questions)"));
+    let index = std::fs::read_to_string(book.path().join("book/index.html")).unwrap();
+    for chapter in ["slos", "incidents", "automation", "design", "behavioral"] {
+        assert!(index.contains(&format!("{chapter}/index.html")), "index links to {chapter}");
+    }
+    assert!(book.path().join("book/.srebook-output").is_file());
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let book = small_book();
+    srebook(book.path()).args(["build", "--quiet"]).assert().success().stderr("").stdout("");
+}
+
+#[test]
+fn unknown_config_key_names_key_and_line() {
+    let book = small_book();
+    std::fs::write(book.path().join("book.toml"), "[book]\ntitle = \"x\"\n\n[build]\noutptu = \"site\"\n").unwrap();
+    srebook(book.path())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("book.toml:5").and(predicate::str::contains("outptu")));
+}
+
+#[test]
+fn wrong_config_type_names_line() {
+    let book = small_book();
+    std::fs::write(book.path().join("book.toml"), "[book]\ntitle = 42\n").unwrap();
+    srebook(book.path())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("book.toml:2").and(predicate::str::contains("string")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let book = small_book();
+    srebook(book.path()).arg("build").arg("--no-such-flag").assert().code(2);
+    srebook(book.path()).arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn failed_build_leaves_previous_site_intact() {
+    let book = small_book();
+    srebook(book.path()).arg("build").assert().success();
+    let before = snapshot(&book.path().join("book"));
+    // A topic template that fails at render time, after other pages were
+    // already written to the staging folder.
+    std::fs::create_dir(book.path().join("templates")).unwrap();
+    std::fs::write(book.path().join("templates/topic.html"), "{{ no_such_variable.field }}").unwrap();
+    std::fs::write(book.path().join("content/a.md"), "## 1. What changed?\n\nEverything.\n").unwrap();
+    srebook(book.path()).arg("build").assert().code(1).stderr(predicate::str::contains("topic.html"));
+    assert_eq!(snapshot(&book.path().join("book")), before, "previous site changed");
+    let leftovers: Vec<_> = std::fs::read_dir(book.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folder left behind: {leftovers:?}");
+}
+
+#[test]
+fn template_override_is_used() {
+    let book = small_book();
+    std::fs::create_dir(book.path().join("templates")).unwrap();
+    std::fs::write(book.path().join("templates/topic.html"), "CUSTOM {{ topic.title }}").unwrap();
+    srebook(book.path()).arg("build").assert().success();
+    let page = walkdir::WalkDir::new(book.path().join("book/slos"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() != "index.html" && e.file_type().is_file())
+        .expect("a topic page in slos");
+    assert!(std::fs::read_to_string(page.path()).unwrap().starts_with("CUSTOM "));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_create() {
+    let book = small_book();
+    let mine = book.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("thesis.md"), "years of work").unwrap();
+    srebook(book.path())
+        .args(["build", "--out", "mine"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not created by srebook").and(predicate::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(mine.join("thesis.md")).unwrap(), "years of work");
+    srebook(book.path()).args(["build", "--out", "mine", "--force"]).assert().success();
+    assert!(mine.join("index.html").is_file());
+}
+
+#[test]
+fn refuses_output_that_contains_the_content() {
+    let book = small_book();
+    let before = snapshot(book.path());
+    srebook(book.path())
+        .args(["build", "--out", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("must not be or contain the content folder"));
+    srebook(book.path()).args(["build", "--out", "content", "--force"]).assert().code(1);
+    assert_eq!(snapshot(book.path()), before);
+}
+
+#[test]
+fn bad_files_warn_and_the_build_goes_on() {
+    let book = small_book();
+    std::fs::write(book.path().join("content/logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(book.path().join("content/empty.md"), b"").unwrap();
+    // Unreadable even for root: a link to nowhere.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/nonexistent/notes.md", book.path().join("content/gone.md")).unwrap();
+    let assert = srebook(book.path()).arg("build").assert().success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for name in [
+        "logo.png",
+        "empty.md",
+        #[cfg(unix)]
+        "gone.md",
+    ] {
+        assert!(stderr.contains(name), "no warning names {name}: {stderr}");
+    }
+    assert!(stderr.contains("Built 2 sources"), "{stderr}");
+}
+
+#[test]
+fn init_writes_a_book_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    srebook(dir.path()).args(["init", "mybook"]).assert().success();
+    srebook(&dir.path().join("mybook")).arg("build").assert().success();
+    assert!(dir.path().join("mybook/book/index.html").is_file());
+    srebook(dir.path()).args(["init", "mybook"]).assert().code(1).stderr(predicate::str::contains("already exists"));
+}
