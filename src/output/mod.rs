@@ -61,6 +61,44 @@ fn is_empty_dir(path: &Path) -> bool {
     std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
 }
 
+/// Where rendered files go: the staging folder of a build, or memory for the
+/// preview server. Implementations must accept writes from many threads.
+pub trait SiteSink: Sync {
+    /// Stores one file; `rel` is a `/`-separated path inside the site.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// A whole site held in memory: site-relative path → contents.
+#[derive(Debug, Default)]
+pub struct MemorySite {
+    files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySite {
+    /// The files written so far.
+    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl SiteSink for MemorySite {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let inside = Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)));
+        if rel.is_empty() || !inside {
+            return Err(unsafe_output(Path::new(rel), "output path escapes the site folder"));
+        }
+        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+impl SiteSink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
 /// A folder being filled with the new site. Dropped without [`commit`], it
 /// removes itself and the previous site stays as it was.
 ///

@@ -1,6 +1,7 @@
 //! Render: the organised book into HTML pages through the theme's Tera
-//! templates. Pages render in parallel and stream straight into the staging
-//! folder, so the whole site is never held in memory.
+//! templates. Pages render in parallel and stream straight into a sink (the
+//! staging folder, or memory for the preview server), so a build never holds
+//! the whole site in memory.
 
 mod highlight;
 mod markdown;
@@ -17,7 +18,7 @@ pub use markdown::{render_markdown, slug};
 pub use theme::Theme;
 
 use crate::model::{Book, Chapter, Entry, EntryKind, Topic};
-use crate::output::Staging;
+use crate::output::SiteSink;
 use crate::{Config, Result};
 
 /// Site-relative path of a chapter's page.
@@ -94,32 +95,32 @@ struct Site<'a> {
     base: tera::Context,
 }
 
-/// Renders every page and static file into `staging`; returns the number of
+/// Renders every page and static file into `sink`; returns the number of
 /// HTML pages written.
-pub fn render_site(config: &Config, book: &Book, theme: &Theme, staging: &Staging) -> Result<usize> {
+pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteSink) -> Result<usize> {
     let site = Site::new(config, book, theme);
     for (name, bytes) in &theme.static_files {
-        staging.write(&format!("static/{name}"), bytes)?;
+        sink.write(&format!("static/{name}"), bytes)?;
     }
-    staging.write("static/highlight.css", highlight::stylesheet().as_bytes())?;
+    sink.write("static/highlight.css", highlight::stylesheet().as_bytes())?;
 
-    site.write_page(staging, "index.html", "index.html", site.index_context())?;
+    site.write_page(sink, "index.html", "index.html", site.index_context())?;
     site.write_page(
-        staging,
+        sink,
         "404.html",
         "404.html",
         site.page_context("404", "Page not found", &book_description(config), "404.html", ""),
     )?;
-    site.write_page(staging, "print.html", "print.html", site.print_context())?;
+    site.write_page(sink, "print.html", "print.html", site.print_context())?;
     for (i, chapter) in book.chapters.iter().enumerate() {
-        site.write_page(staging, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
+        site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
     }
     site.reading_order.par_iter().enumerate().try_for_each(|(i, topic)| {
-        site.write_page(staging, "topic.html", &topic_path(topic), site.topic_context(i, topic))
+        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(i, topic))
     })?;
     let mut pages = 3 + book.chapters.len() + site.reading_order.len();
     if let Some(url) = &config.book.site_url {
-        staging.write("sitemap.xml", site.sitemap(url).as_bytes())?;
+        sink.write("sitemap.xml", site.sitemap(url).as_bytes())?;
         pages += 0;
     }
     Ok(pages)
@@ -183,9 +184,9 @@ impl<'a> Site<'a> {
         ctx
     }
 
-    fn write_page(&self, staging: &Staging, template: &str, path: &str, ctx: tera::Context) -> Result<()> {
+    fn write_page(&self, sink: &dyn SiteSink, template: &str, path: &str, ctx: tera::Context) -> Result<()> {
         let html = self.theme.tera.render(template, &ctx).map_err(|e| theme::template_error(Path::new(template), e))?;
-        staging.write(path, html.as_bytes())
+        sink.write(path, html.as_bytes())
     }
 
     fn index_context(&self) -> tera::Context {
