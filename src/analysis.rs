@@ -19,6 +19,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -39,22 +40,33 @@ pub fn words(text: &str) -> Vec<String> {
 /// Calls `visit` with each word [`words`] would return, without allocating
 /// a string per word.
 fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
+    for_each_word_span(text, |word, _| visit(word));
+}
+
+/// [`for_each_word`] with the byte range each word covers in `text`
+/// (apostrophes inside a contraction included).
+fn for_each_word_span(text: &str, mut visit: impl FnMut(&str, Range<usize>)) {
     let mut current = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c.is_alphanumeric() && current.is_empty() {
+            start = at;
+        }
         if c.is_ascii_alphanumeric() {
             current.push(c.to_ascii_lowercase());
         } else if c.is_alphanumeric() {
             current.extend(c.to_lowercase());
-        } else if is_apostrophe(c) && !current.is_empty() && chars.peek().is_some_and(|next| next.is_alphabetic()) {
+        } else if is_apostrophe(c) && !current.is_empty() && chars.peek().is_some_and(|(_, next)| next.is_alphabetic())
+        {
             // Inside a contraction: skip the apostrophe, keep the word going.
         } else if !current.is_empty() {
-            visit(&current);
+            visit(&current, start..at);
             current.clear();
         }
     }
     if !current.is_empty() {
-        visit(&current);
+        visit(&current, start..text.len());
     }
 }
 
@@ -308,6 +320,104 @@ struct WordInfo {
     starts_synonym: bool,
 }
 
+/// An index term and the text it came from, for search: highlighting needs
+/// to know which words of a snippet produced a matching term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermSpan {
+    pub term: String,
+    /// Byte range in the analysed text: one word, or a whole synonym phrase.
+    pub span: Range<usize>,
+}
+
+/// What [`Analyzer::term_spans`] does with the words of a synonym phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhraseWords {
+    /// Only the canonical terms, exactly like [`Analyzer::terms`].
+    Replace,
+    /// The canonical terms, then each word's own term when it differs. A
+    /// search index wants both: `service level objectives` must match a
+    /// query for `SLO` and one for `service level`.
+    Keep,
+}
+
+/// How the analyzer reads one word on its own, for tables exported to code
+/// that has no stemmer (the browser search).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordAnalysis {
+    pub stem: String,
+    /// False for stop words and single letters: never a term on their own.
+    pub is_term: bool,
+}
+
+impl Analyzer {
+    /// Index terms of `text` with the byte range each came from, in order of
+    /// appearance. With [`PhraseWords::Replace`] the terms are exactly those
+    /// of [`Analyzer::terms`].
+    pub fn term_spans(&self, text: &str, phrase_words: PhraseWords) -> Vec<TermSpan> {
+        let mut words = Vec::new();
+        for_each_word_span(text, |word, span| words.push((self.word_info(word), span)));
+        let mut spans = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            let (info, span) = &words[i];
+            if info.starts_synonym {
+                let window: Vec<&str> =
+                    words[i..words.len().min(i + MAX_PHRASE_WORDS)].iter().map(|(info, _)| &*info.stem).collect();
+                if let Some((length, canonical)) = self.synonyms.longest_match(&window) {
+                    let phrase = span.start..words[i + length - 1].1.end;
+                    spans.extend(canonical.iter().map(|term| TermSpan { term: term.clone(), span: phrase.clone() }));
+                    if phrase_words == PhraseWords::Keep {
+                        let own = words[i..i + length]
+                            .iter()
+                            .filter(|(info, _)| info.is_term && !canonical.iter().any(|c| **c == *info.stem));
+                        spans.extend(
+                            own.map(|(info, span)| TermSpan { term: info.stem.to_string(), span: span.clone() }),
+                        );
+                    }
+                    i += length;
+                    continue;
+                }
+            }
+            if info.is_term {
+                spans.push(TermSpan { term: info.stem.to_string(), span: span.clone() });
+            }
+            i += 1;
+        }
+        spans
+    }
+
+    /// The stem of one lowercase word (as [`words`] returns it) and whether it
+    /// is a term on its own.
+    pub fn analyse_word(&self, word: &str) -> WordAnalysis {
+        let info = self.word_info(word);
+        WordAnalysis { stem: info.stem.to_string(), is_term: info.is_term }
+    }
+
+    /// Every synonym variant as `(variant stems, canonical stems)`, grouped
+    /// by first stem (groups sorted), each group in the order matching tries
+    /// them: longest first. Matching at a position takes the first pattern of
+    /// the group of the word's stem whose stems all match.
+    pub fn synonym_patterns(&self) -> Vec<(&[String], &[String])> {
+        let mut groups: Vec<(&String, &Vec<SynonymPattern>)> = self.synonyms.by_first_stem.iter().collect();
+        groups.sort_by(|a, b| a.0.cmp(b.0));
+        groups
+            .into_iter()
+            .flat_map(|(_, patterns)| patterns.iter().map(|p| (p.stems.as_slice(), p.canonical.as_slice())))
+            .collect()
+    }
+}
+
+/// Every word the analyzer treats specially whatever the text: the stop
+/// words and the words of the synonym list (lowercase, deduplicated, sorted).
+pub fn known_words() -> Vec<String> {
+    let synonym_words = SRE_SYNONYMS.iter().flat_map(|(canonical, variants)| variants.iter().chain([canonical]));
+    let mut known: Vec<String> =
+        STOP_WORDS.iter().map(|w| w.to_string()).chain(synonym_words.flat_map(|phrase| words(phrase))).collect();
+    known.sort_unstable();
+    known.dedup();
+    known
+}
+
 /// A `HashMap` with [`FnvHasher`], for hot maps keyed by words, term ids or
 /// entry indices.
 pub type FastHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
@@ -367,6 +477,50 @@ mod tests {
         assert_eq!(terms("RCA"), terms("root cause analysis"));
         assert_eq!(terms("on-call rotation"), terms("oncall rotations"));
         assert_eq!(terms("LBs"), terms("load balancers"));
+    }
+
+    #[test]
+    fn term_spans_replace_agrees_with_terms_and_points_at_the_words() {
+        let analyzer = Analyzer::english();
+        let texts = [
+            "How do you define SLOs and service level indicators for a k8s cluster?",
+            "Mean time to detect vs. mean-time-to-recovery: what’s the RCA process? Don't guess.",
+            "Ünïcode wörds, CI/CD pipelines; blue/green, post-mortems and on-call.",
+            "",
+            "a b c 1 2 3",
+        ];
+        for text in texts {
+            let spans = analyzer.term_spans(text, PhraseWords::Replace);
+            let from_spans: Vec<&str> = spans.iter().map(|s| s.term.as_str()).collect();
+            assert_eq!(from_spans, analyzer.terms(text), "{text}");
+            for span in &spans {
+                assert!(text.get(span.span.clone()).is_some_and(|t| !t.trim().is_empty()), "{text}: {span:?}");
+            }
+        }
+        let spans = analyzer.term_spans("our service level objectives", PhraseWords::Replace);
+        assert_eq!(spans, [TermSpan { term: "slo".into(), span: 4..28 }]);
+    }
+
+    #[test]
+    fn term_spans_can_keep_the_words_of_a_phrase() {
+        let terms: Vec<String> = Analyzer::english()
+            .term_spans("Service level objectives, SLOs", PhraseWords::Keep)
+            .into_iter()
+            .map(|s| s.term)
+            .collect();
+        assert_eq!(terms, ["slo", "servic", "level", "object", "slo", "slos"]);
+    }
+
+    #[test]
+    fn known_words_cover_stop_words_and_synonym_spellings() {
+        let known = known_words();
+        for word in ["the", "k8s", "kubernetes", "mortem", "o11y"] {
+            assert!(known.binary_search(&word.to_string()).is_ok(), "{word}");
+        }
+        assert!(Analyzer::english()
+            .synonym_patterns()
+            .iter()
+            .any(|(variant, canonical)| { variant == &["k8s".to_string()] && canonical == &["kubernet".to_string()] }));
     }
 
     #[test]

@@ -81,6 +81,22 @@ pub struct ChapterDef {
     /// Words and phrases typical of the chapter's questions.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Optional `[[chapters.sections]]`: groups the chapter's page lists its
+    /// topics under, in this order. Topics that fit none go under "Other".
+    #[serde(default)]
+    pub sections: Vec<SectionDef>,
+}
+
+/// One `[[chapters.sections]]` table: a heading inside a chapter and the
+/// words that put a topic under it. Sections only group a chapter's topics;
+/// they never move a topic to another chapter.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SectionDef {
+    pub title: String,
+    /// Words and phrases typical of the section's questions.
+    #[serde(default)]
+    pub keywords: Vec<String>,
 }
 
 /// `[classify]`: how much each kind of evidence counts.
@@ -220,6 +236,16 @@ impl Config {
             if !seen.insert(chapter.slug.as_str()) {
                 return Err(invalid(format!("chapter slug {:?} is defined twice", chapter.slug)));
             }
+            let mut titles = std::collections::HashSet::new();
+            for section in &chapter.sections {
+                let title = section.title.trim();
+                if title.is_empty() {
+                    return Err(invalid(format!("a section of chapter {:?} has an empty title", chapter.slug)));
+                }
+                if !titles.insert(title.to_lowercase()) {
+                    return Err(invalid(format!("chapter {:?} has two sections titled {title:?}", chapter.slug)));
+                }
+            }
         }
         let unit = |name: &str, value: f64| {
             if (0.0..=1.0).contains(&value) {
@@ -281,6 +307,22 @@ mod tests {
     fn wrong_type_names_line() {
         let err = Config::parse("[build]\noutput = 5\n", Path::new("b.toml")).unwrap_err().to_string();
         assert!(err.contains("b.toml:2"), "{err}");
+    }
+
+    #[test]
+    fn sections_parse_and_reject_unknown_keys_and_repeated_titles() {
+        let chapter = "[[chapters]]\nslug = \"a\"\ntitle = \"A\"\n";
+        let text = format!("{chapter}[[chapters.sections]]\ntitle = \"S\"\nkeywords = [\"x\"]\n");
+        let parsed = Config::parse(&text, Path::new("b.toml")).unwrap();
+        assert_eq!(parsed.chapters[0].sections, [SectionDef { title: "S".into(), keywords: vec!["x".into()] }]);
+
+        let unknown = format!("{chapter}[[chapters.sections]]\ntitle = \"S\"\nslug = \"s\"\n");
+        let err = Config::parse(&unknown, Path::new("b.toml")).unwrap_err().to_string();
+        assert!(err.contains("slug") && err.contains("b.toml:6"), "{err}");
+
+        let twice = format!("{chapter}[[chapters.sections]]\ntitle = \"S\"\n[[chapters.sections]]\ntitle = \"s\"\n");
+        let err = Config::parse(&twice, Path::new("b.toml")).unwrap_err().to_string();
+        assert!(err.contains("two sections titled"), "{err}");
     }
 
     #[test]

@@ -68,13 +68,20 @@ pub fn check_report(book: &Book) -> CheckReport {
     report
 }
 
-/// `srebook check --dedup`: each merge with its members, then the closest
-/// pairs left apart with their similarity, for an author to pin with
-/// `[[dedup.merge]]` or `[[dedup.separate]]`.
+/// `srebook check --dedup`: a summary, each merge with its members and
+/// how similar they are, then the closest pairs left apart with their
+/// similarity and why, and how to pin a decision in book.toml.
 pub fn dedup_report(review: &DedupReview) -> String {
-    let mut out = format!("Merged ({} topics):\n", review.merges.len());
+    let mut out = format!(
+        "{} entries in {} topics; {} topics merge several entries (threshold {:.3}).\n",
+        review.entries,
+        review.topics,
+        review.merges.len(),
+        review.threshold
+    );
+    let _ = writeln!(out, "\nMerged ({} topics):", review.merges.len());
     for merge in &review.merges {
-        let _ = writeln!(out, "  {}", merge.slug);
+        let _ = writeln!(out, "  {} ({}, mean similarity {:.3})", merge.slug, merge.chapter, merge.similarity);
         for (id, question) in merge.entries.iter().zip(&merge.questions) {
             let _ = writeln!(out, "    {id}: {question}");
         }
@@ -83,6 +90,12 @@ pub fn dedup_report(review: &DedupReview) -> String {
     for pair in &review.near_misses {
         let _ = writeln!(out, "  {:.3}  {}: {}", pair.similarity, pair.a_id, pair.a_question);
         let _ = writeln!(out, "         {}: {}", pair.b_id, pair.b_question);
+        let _ = writeln!(out, "         kept apart: {}", pair.reason);
     }
+    out.push_str(
+        "\nTo pin a decision, list the questions (text or source:line) in book.toml:\n  \
+         [[dedup.merge]]     questions = [\"<id>\", \"<id>\"]   # must share a topic\n  \
+         [[dedup.separate]]  questions = [\"<id>\", \"<id>\"]   # must not\n",
+    );
     out
 }

@@ -16,6 +16,8 @@ pub mod model;
 pub mod organise;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod timings;
 
 use std::path::{Path, PathBuf};
@@ -99,13 +101,13 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     let mut timings = Timings::default();
     output::check_output_dir(&paths.output_dir, &paths.content_dir, options.force)?;
     let theme = timings.time("theme", || render::Theme::load(&paths.root_dir))?;
+    // Before the sources are read: an edit during the build leaves the search index stale, not wrongly fresh.
+    let sources_fingerprint = search::Fingerprint::of(paths)?;
     let book = organise_book(config, paths, &mut timings)?;
-    let pages = timings.time("render+write", || -> Result<usize> {
-        let staging = output::Staging::begin(&paths.output_dir)?;
-        let pages = render::render_site(config, &book, &theme, &staging)?;
-        staging.commit()?;
-        Ok(pages)
-    })?;
+    let staging = output::Staging::begin(&paths.output_dir)?;
+    let pages = timings.time("render", || render::render_site(config, &book, &theme, &staging))?;
+    timings.time("index", || search::write_indexes(&book, paths, sources_fingerprint, &staging))?;
+    timings.time("write", || staging.commit())?;
     Ok(BuildReport {
         sources: book.source_count(),
         entries: book.entries.len(),
@@ -125,13 +127,25 @@ pub fn organise_book(config: &Config, paths: &BookPaths, timings: &mut Timings) 
     let walked = timings.time("walk", || ingest::walk(&paths.content_dir, &exclude))?;
     let decoded = timings.time("decode", || ingest::decode_all(&walked.files));
     let segmented = timings.time("segment", || ingest::segment_all(&decoded.docs));
-    let mut analysis = timings.time("analyse", || organise::Analysis::of(&segmented.entries));
-    let entries = timings.time("classify", || organise::classify_entries(config, segmented.entries, &mut analysis));
+    let mut book = organise_entries(config, paths, segmented.entries, timings)?;
+    book.diagnostics = walked.diagnostics;
+    book.diagnostics.extend(decoded.diagnostics);
+    book.diagnostics.extend(segmented.diagnostics);
+    book.repairs = decoded.docs.into_iter().flat_map(|doc| doc.repairs).collect();
+    Ok(book)
+}
+
+/// The organise stages on ingested entries: analyse, classify, dedup. The
+/// book has no repairs or diagnostics yet; the caller adds its own.
+pub fn organise_entries(
+    config: &Config,
+    paths: &BookPaths,
+    entries: Vec<model::Entry>,
+    timings: &mut Timings,
+) -> Result<Book> {
+    let mut analysis = timings.time("analyse", || organise::Analysis::of(&entries));
+    let entries = timings.time("classify", || organise::classify_entries(config, entries, &mut analysis));
     let (chapters, topics) =
         timings.time("dedup", || organise::deduplicate_analysed(config, &paths.config_label(), &entries, analysis))?;
-    let mut diagnostics = walked.diagnostics;
-    diagnostics.extend(decoded.diagnostics);
-    diagnostics.extend(segmented.diagnostics);
-    let repairs = decoded.docs.into_iter().flat_map(|doc| doc.repairs).collect();
-    Ok(Book { chapters, topics, entries, repairs, diagnostics })
+    Ok(Book { chapters, topics, entries, repairs: Vec::new(), diagnostics: Vec::new() })
 }

@@ -1,10 +1,14 @@
 //! The `srebook` command line: parses arguments and calls the library.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use srebook::{BookPaths, BuildOptions};
+use srebook::{search, BookPaths, BuildOptions};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +55,40 @@ enum Command {
         /// Instead, list the merges made and the closest pairs left apart.
         #[arg(long)]
         dedup: bool,
+    },
+    /// Preview the handbook: build it, serve it, rebuild and reload on every save.
+    Serve {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on. Anything but a loopback address exposes the preview to your network.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Search the book: topics ranked by relevance, with the passage that matched.
+    ///
+    /// Uses the index `srebook build` writes beside the site, rebuilding it first
+    /// when the sources or book.toml changed.
+    Search {
+        #[command(flatten)]
+        book: BookArgs,
+        /// What to look for; several words are one query.
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print a JSON array of {slug, title, chapter, path, score, snippet}.
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+        limit: u16,
+        /// Only topics of this chapter (its slug).
+        #[arg(long, value_name = "SLUG")]
+        chapter: Option<String>,
     },
     /// Write a starter book.toml and content folder.
     Init {
@@ -141,6 +179,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("{} repairs, {} warnings, {} errors", report.repairs, report.warnings, report.errors);
             }
             Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { book, port, bind, open } => {
+            let book = srebook::serve::BookArgs { config: book.config, content: book.content };
+            srebook::serve::run(srebook::serve::ServeOptions { book, bind, port, open, quiet })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { book, query, json, limit, chapter } => {
+            let (config, paths) = BookPaths::resolve(book.config.as_deref(), book.content.as_deref(), None)?;
+            let (index, status) = search::open_for_book(&config, &paths)?;
+            if status == search::IndexStatus::Rebuilt && !quiet {
+                eprintln!(
+                    "Indexed {} topics → {}",
+                    index.manifest().topics,
+                    search::index_dir_for(&paths.output_dir).display()
+                );
+            }
+            if let Some(slug) = &chapter {
+                if !index.chapters().iter().any(|c| &c.slug == slug) {
+                    let known: Vec<&str> = index.chapters().iter().map(|c| c.slug.as_str()).collect();
+                    eprintln!("error: no chapter `{slug}`; the chapters are: {}", known.join(", "));
+                    return Ok(ExitCode::from(2));
+                }
+            }
+            let query = query.join(" ");
+            let hits = index.search(&query, &search::SearchOptions { limit: usize::from(limit), chapter })?;
+            let format = if json {
+                search::OutputFormat::Json
+            } else {
+                search::OutputFormat::Text { ansi: std::io::stdout().is_terminal() }
+            };
+            print!("{}", search::format_hits(&hits, index.chapters(), format));
+            if hits.is_empty() && !json && !quiet {
+                eprintln!("No results.");
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             let written = srebook::init::init(&dir)?;

@@ -144,6 +144,18 @@ pub struct Chapter {
     pub description: String,
     /// Topic slugs in reading order.
     pub topics: Vec<String>,
+    /// The same topics grouped under the chapter's `[[chapters.sections]]`,
+    /// in the same order as `topics` (a topic that fits no section is under
+    /// "Other", last). Empty when the chapter defines no sections.
+    pub sections: Vec<Section>,
+}
+
+/// A heading inside a chapter and the topics listed under it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub title: String,
+    /// Topic slugs in reading order.
+    pub topics: Vec<String>,
 }
 
 /// The organised book: what `srebook inspect --json` prints and what render

@@ -39,7 +39,9 @@ pub fn repair_pdf_artifacts(path: &str, text: &mut String) -> Vec<Repair> {
     };
 
     for i in 0..lines.len() {
-        if prose[i] && PAGE_NUMBER.is_match(&lines[i]) {
+        // Page numbers are short and have digits: skip the regex otherwise.
+        let candidate = lines[i].len() < 32 && lines[i].bytes().any(|b| b.is_ascii_digit());
+        if candidate && prose[i] && PAGE_NUMBER.is_match(&lines[i]) {
             repairs.push(repair(i, "page-artifact", format!("dropped page number {:?}", lines[i].trim())));
             lines[i].clear();
         }
@@ -48,12 +50,16 @@ pub fn repair_pdf_artifacts(path: &str, text: &mut String) -> Vec<Repair> {
         repairs.push(repair(i, "page-artifact", format!("dropped running header or footer {:?}", lines[i].trim())));
         lines[i].clear();
     }
-    let vocabulary = vocabulary(&lines);
+    // The vocabulary costs a pass over every word: only build it when some
+    // line ends in a hyphen.
+    let mut vocabulary: Option<Vocabulary> = None;
     for i in 0..lines.len().saturating_sub(1) {
-        if !(prose[i] && prose[i + 1]) {
+        let ends_in_hyphen = lines[i].as_bytes().last() == Some(&b'-');
+        if !(ends_in_hyphen && prose[i] && prose[i + 1]) {
             continue;
         }
         let Some(caps) = HYPHENATED_END.captures(&lines[i]) else { continue };
+        let vocabulary = vocabulary.get_or_insert_with(|| build_vocabulary(&lines));
         let head = caps[1].to_string();
         let Some(next) = LEADING_WORD.captures(&lines[i + 1]) else { continue };
         let (tail, punctuation, rest_start) = (next[1].to_string(), next[2].to_string(), next.get(0).unwrap().end());
@@ -105,6 +111,9 @@ fn prose_lines(lines: &[String]) -> Vec<bool> {
 fn running_headers(lines: &[String], prose: &[bool]) -> Vec<usize> {
     let mut seen: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, line) in lines.iter().enumerate() {
+        if line.len() < 4 || line.len() > 100 {
+            continue;
+        }
         let t = line.trim();
         let beside_blank = i == 0
             || i + 1 == lines.len()
@@ -125,7 +134,7 @@ struct Vocabulary {
     hyphenated: HashSet<String>,
 }
 
-fn vocabulary(lines: &[String]) -> Vocabulary {
+fn build_vocabulary(lines: &[String]) -> Vocabulary {
     static HYPHENATED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z]+-[A-Za-z]+").unwrap());
     let mut words = HashSet::new();
     let mut hyphenated = HashSet::new();

@@ -131,8 +131,14 @@ fn front_matter_end(lines: &[&str]) -> usize {
 }
 
 fn classify_line(raw: &str) -> Line {
-    if raw.trim().is_empty() {
-        return Line::Blank;
+    let trimmed = raw.trim_start();
+    // Most lines are prose: a look at the first character decides which
+    // (if any) of the shape patterns can match, so the regexes run rarely.
+    let Some(first) = trimmed.chars().next() else { return Line::Blank };
+    let could_be_plain_question = matches!(first, 'q' | 'Q' | '*') || first.is_ascii_digit();
+    let could_be_summary = first == '<';
+    if !matches!(first, '#' | '-' | '*' | '+') && !could_be_plain_question && !could_be_summary {
+        return Line::Text;
     }
     if let Some(caps) = HEADING.captures(raw) {
         return Line::Heading { level: caps[1].len(), text: caps[2].to_string() };
@@ -143,6 +149,9 @@ fn classify_line(raw: &str) -> Line {
             return Line::BulletQuestion { text: text.to_string() };
         }
     }
+    if !could_be_plain_question && !could_be_summary {
+        return Line::Text;
+    }
     if let Some(caps) = PLAIN_QUESTION.captures(raw.trim_end()) {
         // `7)` lists are common inside answers: only a question mark or a
         // category tag makes them questions.
@@ -151,6 +160,9 @@ fn classify_line(raw: &str) -> Line {
         if is_q_prefixed || text.ends_with('?') || TAG.is_match(text) {
             return Line::PlainQuestion { text: text.to_string() };
         }
+    }
+    if !could_be_summary {
+        return Line::Text;
     }
     if let Some(caps) = SUMMARY.captures(raw) {
         let text = strip_inline_markup(&caps[1]);

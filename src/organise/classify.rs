@@ -55,6 +55,9 @@ const CONFIDENT_MARGIN: f32 = 1.3;
 pub struct Classifier<'c> {
     config: &'c ClassifyConfig,
     profiles: Vec<SparseVector>,
+    /// How far each source section's name can be trusted, in `0..=1`, by
+    /// section id (see [`Classifier::trust_sections`]); empty means fully.
+    section_trust: Vec<f32>,
     /// Index of the chapter story prompts default to, if any profile matches
     /// story framing at all.
     story_chapter: Option<usize>,
@@ -102,12 +105,19 @@ impl<'c> Classifier<'c> {
         let story = corpus.classify_idf.tf_idf(&SparseVector::counts(&story_terms));
         let story_scores = ChapterScores(profiles.iter().map(|p| p.dot(&story)).collect());
         let story_chapter = (story_scores.0[story_scores.best()] > 0.0).then(|| story_scores.best());
-        Classifier { config, profiles, story_chapter, vocabulary_size: corpus.vocabulary.len() }
+        Classifier {
+            config,
+            profiles,
+            section_trust: Vec::new(),
+            story_chapter,
+            vocabulary_size: corpus.vocabulary.len(),
+        }
     }
 
     /// Scores every entry, refines the profiles once with the confident
     /// placements, and returns each entry's final chapter index.
     pub fn classify_all(mut self, entries: &[AnalysedEntry]) -> Vec<usize> {
+        self.trust_sections(entries);
         let first: Vec<ChapterScores> = entries.par_iter().map(|e| self.score(e)).collect();
         self.learn_from(entries, &first);
         entries.par_iter().map(|e| self.score(e).best()).collect()
@@ -122,7 +132,8 @@ impl<'c> Classifier<'c> {
     pub fn score(&self, entry: &AnalysedEntry) -> ChapterScores {
         let weights = self.config;
         let is_guide = entry.kind == EntryKind::Guide;
-        let section_weight = if is_guide { 0.0 } else { weights.section_weight as f32 };
+        let trust = self.section_trust.get(entry.section_id).copied().unwrap_or(1.0);
+        let section_weight = if is_guide { 0.0 } else { weights.section_weight as f32 * trust };
         let mut scores: Vec<f32> = self
             .profiles
             .iter()
@@ -133,6 +144,56 @@ impl<'c> Classifier<'c> {
             })
             .collect();
         if let (true, Some(story)) = (entry.intent.is_story || is_guide, self.story_chapter) {
+            scores[story] += weights.story_weight as f32;
+        }
+        ChapterScores(scores)
+    }
+
+    /// Works out how far each section name can be trusted.
+    ///
+    /// A section name is evidence when it names what its entries are
+    /// about ("Incident Management"). A generic one ("Technical
+    /// Questions", "Part 2") can still happen to match a chapter's words
+    /// ("technical debt") and would pull every entry under it there. So a
+    /// section is trusted as far as its entries, scored on their own text,
+    /// agree with the chapter its name points to: with `n` entries of which
+    /// `k` agree, `(k + 1) / (n + 1)`, so that a lone entry keeps half the
+    /// weight even when it disagrees, and a long section whose entries
+    /// mostly go elsewhere keeps little.
+    fn trust_sections(&mut self, entries: &[AnalysedEntry]) {
+        let sections = entries.iter().map(|e| e.section_id + 1).max().unwrap_or(0);
+        let (mut agreeing, mut members) = (vec![0u32; sections], vec![0u32; sections]);
+        let agrees: Vec<Option<bool>> = entries
+            .par_iter()
+            .map(|entry| {
+                let name = ChapterScores(self.profiles.iter().map(|p| p.dot(&entry.classify_section)).collect());
+                if entry.kind == EntryKind::Guide || name.0[name.best()] <= 0.0 {
+                    return None;
+                }
+                Some(self.score_content(entry).best() == name.best())
+            })
+            .collect();
+        for (entry, agrees) in entries.iter().zip(agrees) {
+            if let Some(agrees) = agrees {
+                members[entry.section_id] += 1;
+                agreeing[entry.section_id] += u32::from(agrees);
+            }
+        }
+        self.section_trust = agreeing.iter().zip(&members).map(|(&k, &n)| (k + 1) as f32 / (n + 1) as f32).collect();
+    }
+
+    /// [`Classifier::score`] without the section name.
+    fn score_content(&self, entry: &AnalysedEntry) -> ChapterScores {
+        let weights = self.config;
+        let mut scores: Vec<f32> = self
+            .profiles
+            .iter()
+            .map(|profile| {
+                weights.question_weight as f32 * profile.dot(&entry.classify_question)
+                    + weights.answer_weight as f32 * profile.dot(&entry.classify_answer)
+            })
+            .collect();
+        if let (true, Some(story)) = (entry.intent.is_story || entry.kind == EntryKind::Guide, self.story_chapter) {
             scores[story] += weights.story_weight as f32;
         }
         ChapterScores(scores)
@@ -170,15 +231,27 @@ impl<'c> Classifier<'c> {
 
 /// Term weights of one chapter's title, description and keywords.
 fn raw_profile(chapter: &ChapterDef, analyzer: &Analyzer, vocabulary: &mut Vocabulary) -> SparseVector {
+    raw_profile_of(&chapter.title, &chapter.description, &chapter.keywords, analyzer, vocabulary)
+}
+
+/// Term weights of a title, a description and keywords: a chapter's, or
+/// a section's (which has no description).
+pub(super) fn raw_profile_of(
+    title: &str,
+    description: &str,
+    keywords: &[String],
+    analyzer: &Analyzer,
+    vocabulary: &mut Vocabulary,
+) -> SparseVector {
     let mut pairs: Vec<(TermId, f32)> = Vec::new();
     let mut add = |text: &str, weight: f32| {
         for term in analyzer.terms(text) {
             pairs.push((vocabulary.intern(&term), weight));
         }
     };
-    add(&chapter.title, TITLE_WEIGHT);
-    add(&chapter.description, DESCRIPTION_WEIGHT);
-    for keyword in &chapter.keywords {
+    add(title, TITLE_WEIGHT);
+    add(description, DESCRIPTION_WEIGHT);
+    for keyword in keywords {
         add(keyword, KEYWORD_WEIGHT);
     }
     SparseVector::from_pairs(pairs)
@@ -187,7 +260,7 @@ fn raw_profile(chapter: &ChapterDef, analyzer: &Analyzer, vocabulary: &mut Vocab
 /// Unit profiles whose terms are weighted by how well they separate
 /// chapters (a term in one profile only counts most) and by their rarity in
 /// the corpus (a term every entry uses tells nothing).
-fn discriminative(raw: &[SparseVector], corpus_idf: &InverseDocumentFrequency) -> Vec<SparseVector> {
+pub(super) fn discriminative(raw: &[SparseVector], corpus_idf: &InverseDocumentFrequency) -> Vec<SparseVector> {
     let chapter_count = raw.len() as f32;
     let chapters_with = |term: TermId| raw.iter().filter(|p| p.weight(term) > 0.0).count() as f32;
     raw.iter()

@@ -23,6 +23,33 @@ pub struct Constraints {
     /// Per entry, `(group, item)` labels: two entries with the same group
     /// and different items must never share a cluster.
     pub cannot_link: Vec<Vec<(usize, usize)>>,
+    /// Number of cannot-link groups in use: the next free group id.
+    pub groups: usize,
+}
+
+impl Constraints {
+    /// Keeps entries `a` and `b` apart, with a new cannot-link group.
+    pub fn keep_apart(&mut self, a: usize, b: usize) {
+        let group = self.groups;
+        self.groups += 1;
+        let needed = a.max(b) + 1;
+        if self.cannot_link.len() < needed {
+            self.cannot_link.resize(needed, Vec::new());
+        }
+        self.cannot_link[a].push((group, 0));
+        self.cannot_link[b].push((group, 1));
+    }
+
+    /// True when a cannot-link group keeps `a` and `b` apart.
+    pub fn separates(&self, a: usize, b: usize) -> bool {
+        let (Some(a), Some(b)) = (self.cannot_link.get(a), self.cannot_link.get(b)) else { return false };
+        a.iter().any(|&(group, item)| b.iter().any(|&(g, i)| g == group && i != item))
+    }
+
+    /// True when a must-link group holds both `a` and `b`.
+    pub fn must_join(&self, a: usize, b: usize) -> bool {
+        self.must_link.iter().any(|group| group.contains(&a) && group.contains(&b))
+    }
 }
 
 /// One cluster while clustering.
@@ -212,8 +239,20 @@ mod tests {
         let constraints = Constraints {
             must_link: vec![vec![3, 4]],
             cannot_link: vec![vec![(0, 0)], vec![(0, 1)], vec![], vec![], vec![]],
+            groups: 1,
         };
         let clusters = average_link(5, [(0, 1, 0.95)], 0.5, &constraints);
         assert_eq!(clusters, [vec![0], vec![1], vec![2], vec![3, 4]]);
+    }
+
+    #[test]
+    fn kept_apart_pairs_never_share_a_cluster() {
+        // 1 and 2 are kept apart, so 2 cannot join {0, 1} however close.
+        let mut constraints = Constraints::default();
+        constraints.keep_apart(1, 2);
+        let clusters = average_link(3, [(0, 1, 0.9), (0, 2, 0.9), (1, 2, 0.9)], 0.5, &constraints);
+        assert_eq!(clusters, [vec![0, 1], vec![2]]);
+        assert!(!constraints.must_join(1, 2));
+        assert!(constraints.separates(2, 1) && !constraints.separates(0, 1));
     }
 }

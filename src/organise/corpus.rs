@@ -37,6 +37,9 @@ pub struct AnalysedEntry {
     pub classify_question: SparseVector,
     pub classify_answer: SparseVector,
     pub classify_section: SparseVector,
+    /// Which section of which source the entry sits in: entries with the
+    /// same source and section name share an id, numbered from 0.
+    pub section_id: usize,
 }
 
 /// Every entry analysed, with the shared vocabulary.
@@ -87,14 +90,24 @@ impl Corpus {
         let documents: Vec<SparseVector> =
             interned.par_iter().map(|f| SparseVector::counts(&[f.question.as_slice(), &f.answer].concat())).collect();
         let classify_idf = InverseDocumentFrequency::new(&documents, vocabulary.len());
+        let mut section_ids: HashMap<(&str, &str), usize> = HashMap::new();
+        let sections: Vec<usize> = entries
+            .iter()
+            .map(|e| {
+                let next = section_ids.len();
+                *section_ids.entry((e.source.as_str(), e.source_section.as_str())).or_insert(next)
+            })
+            .collect();
         let analysed = entries
             .par_iter()
             .zip(interned)
-            .map(|(entry, fields)| AnalysedEntry {
+            .zip(sections)
+            .map(|((entry, fields), section_id)| AnalysedEntry {
                 kind: entry.kind,
                 classify_question: classify_idf.tf_idf(&SparseVector::counts(&fields.question)),
                 classify_answer: classify_idf.tf_idf(&SparseVector::counts(&fields.answer)),
                 classify_section: classify_idf.tf_idf(&SparseVector::counts(&fields.section)),
+                section_id,
                 intent: fields.intent,
                 question_terms: fields.question,
                 answer_terms: fields.answer,

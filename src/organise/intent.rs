@@ -48,7 +48,7 @@ fn story_patterns() -> &'static [Regex] {
     PATTERNS.get_or_init(|| {
         compile(&[
             // "tell me about / describe / share ... a time (when) ..."
-            r"\b(tell (me|us) about|describe|share|discuss|give|recall|talk about|walk (me|us) through)\b[^?.]*?\b(a|an|one)\s+([\w-]+\s+){0,3}?(time|situation|occasion|instance|example|experience|incident|scenario|project|story)\b",
+            r"\b(tell (me|us) about|describe|share|discuss|give|recall|talk about|walk (me|us) through)\b[^?.]*?\b(a|an|one)\s+([\w-]+\s+){0,3}?(time|situation|occasion|instance|example|experience|incident|scenario|project|story|mistake|conflict|disagreement|achievement|accomplishment)\b",
             r"\bhave you ever\b",
             // "the most challenging incident you've handled"
             r"\bmost (challenging|complex|difficult|interesting|stressful|memorable)\b[^?]*\byou('ve| have)?\s+(handled|tackled|solved|faced|resolved|dealt|led|worked|managed|done|built)\b",
@@ -78,6 +78,11 @@ fn framing_patterns() -> &'static [Regex] {
             r"\bhave you ever\b",
             r"\bin your (previous|current|last|most recent) (role|job|position|team|company)\b",
             r"\byou('ve| have)?\s+(had|needed|were asked) to\b",
+            // Definition framing: "what counts as toil" asks what toil is.
+            r"\bwhat (counts|qualifies) as\b",
+            // Why-it-matters follow-ups: every concept is asked about this way.
+            r"\b(and )?why (does|do|is|are) (it|this|that|they|these|those) (matter|important|so important)\b",
+            r"\b(and )?why (it|this|that|they) (matters?|is important)\b",
             // Trailing follow-ups that every story prompt carries.
             r"\b(how|what) did you (do|approach|handle|manage|achieve|learn)( (it|this|that))?\b",
             r"\bwhat (was|were) the (impact|result|outcome)s?\b",
@@ -127,6 +132,8 @@ mod tests {
             "Can you share an experience of pairing with a data team on a migration?",
             "What's the most stressful outage you have worked on?",
             "Describe a tricky pager incident you fixed at night.",
+            "Tell me about a conflict with a teammate and how you resolved it.",
+            "Describe a mistake you made in production.",
         ] {
             assert!(QuestionIntent::of(question).is_story, "{question}");
         }
@@ -142,6 +149,9 @@ mod tests {
         assert_eq!(content("What's your approach to capacity planning?"), "capacity planning?");
         assert_eq!(content("How would you go about automating a task?"), "automating a task?");
         assert_eq!(content("Can you explain the CAP theorem?"), "the cap theorem?");
+        assert_eq!(content("What counts as toil?"), "toil?");
+        assert_eq!(content("What is toil and why does it matter?"), "what is toil ?");
+        assert_eq!(content("What are golden signals, and why do they matter?"), "what are golden signals, ?");
     }
 
     #[test]

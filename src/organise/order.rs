@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::classify::Classifier;
 use super::corpus::Corpus;
+use super::sections::SectionProfiles;
 use crate::model::{Chapter, Entry, EntryKind, Topic};
 use crate::Config;
 
@@ -16,6 +17,9 @@ use crate::Config;
 /// 3. then fundamentals first: topics closest to the chapter's own
 ///    description come before specialised ones;
 /// 4. then by title, so the order is total and stable.
+///
+/// A chapter with `[[chapters.sections]]` lists its topics section by
+/// section (see `sections.rs`), each section in the order above.
 pub fn chapters_in_reading_order(
     config: &Config,
     entries: &[Entry],
@@ -49,11 +53,24 @@ pub fn chapters_in_reading_order(
                 )
             };
             members.sort_by_cached_key(sort_key);
+            let (topics, sections) = if chapter.sections.is_empty() {
+                (members.into_iter().map(|(_, t)| t.slug.clone()).collect(), Vec::new())
+            } else {
+                let profiles = SectionProfiles::new(&chapter.sections, corpus);
+                let placed: Vec<(String, Option<usize>)> = members
+                    .into_iter()
+                    .map(|(cluster, topic)| (topic.slug.clone(), profiles.best(&clusters[cluster], corpus)))
+                    .collect();
+                // Read section by section: the flat list follows the headings.
+                let sections = profiles.group(&placed);
+                (sections.iter().flat_map(|s| s.topics.iter().cloned()).collect(), sections)
+            };
             Chapter {
                 slug: chapter.slug.clone(),
                 title: chapter.title.clone(),
                 description: chapter.description.clone(),
-                topics: members.into_iter().map(|(_, t)| t.slug.clone()).collect(),
+                topics,
+                sections,
             }
         })
         .collect()

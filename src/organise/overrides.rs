@@ -70,7 +70,11 @@ impl<'e> ItemMatcher<'e> {
 /// Resolves every override group to entry indices and builds the
 /// clustering constraints. Errors name the group's table and `config_path`.
 pub fn resolve(config: &DedupConfig, entries: &[Entry], config_path: &Path) -> Result<Constraints> {
-    let mut constraints = Constraints { must_link: Vec::new(), cannot_link: vec![Vec::new(); entries.len()] };
+    let mut constraints = Constraints {
+        must_link: Vec::new(),
+        cannot_link: vec![Vec::new(); entries.len()],
+        groups: config.separate.len(),
+    };
     if config.merge.is_empty() && config.separate.is_empty() {
         return Ok(constraints);
     }

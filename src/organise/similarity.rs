@@ -35,6 +35,13 @@ pub const MERGE_ANSWER_TERMS: usize = 60;
 /// Answer terms that count for related topics: all of them.
 pub const RELATED_ANSWER_TERMS: usize = usize::MAX;
 
+/// The question's share of the similarity of two story prompts, at least.
+/// Each answer to "Tell me about a time ..." is its teller's own anecdote:
+/// two answers to one prompt share little beyond the vocabulary of
+/// storytelling, while two answers to different prompts share just as much.
+/// What the prompts ask is the better evidence.
+const STORY_QUESTION_WEIGHT: f64 = 0.5;
+
 /// Question terms taken from each entry as blocking keys.
 const KEY_QUESTION_TERMS: usize = 8;
 /// Question-and-answer terms taken from each entry as blocking keys.
@@ -46,7 +53,8 @@ const CANDIDATES_PER_ENTRY: usize = 32;
 const MIN_POSTING_CAP: usize = 256;
 
 /// Lexical similarity: tf-idf cosine of the question content mixed with
-/// tf-idf cosine of question plus answer, `question_weight` to the first.
+/// tf-idf cosine of question plus answer, `question_weight` to the first
+/// (at least [`STORY_QUESTION_WEIGHT`] for two story prompts).
 ///
 /// The question says what is asked; the answer adds the vocabulary of how
 /// it is answered, which catches rewordings that share few question words.
@@ -55,6 +63,10 @@ pub struct LexicalSimilarity {
     question: Vec<SparseVector>,
     combined: Vec<SparseVector>,
     question_weight: f64,
+    /// Whether each entry is a story prompt.
+    stories: Vec<bool>,
+    /// `question_weight` for a pair of story prompts.
+    story_question_weight: f64,
 }
 
 impl LexicalSimilarity {
@@ -78,6 +90,8 @@ impl LexicalSimilarity {
             question: question_counts.par_iter().map(|c| question_idf.tf_idf(c)).collect(),
             combined: combined_counts.par_iter().map(|c| combined_idf.tf_idf(c)).collect(),
             question_weight,
+            stories: corpus.entries.iter().map(|e| e.intent.is_story).collect(),
+            story_question_weight: question_weight.max(STORY_QUESTION_WEIGHT),
         }
     }
 
@@ -104,13 +118,15 @@ impl Similarity for LexicalSimilarity {
     fn similarity(&self, a: usize, b: usize) -> f64 {
         let question = f64::from(self.question[a].dot(&self.question[b]));
         let combined = f64::from(self.combined[a].dot(&self.combined[b]));
-        (self.question_weight * question + (1.0 - self.question_weight) * combined).clamp(0.0, 1.0)
+        let weight = if self.stories[a] && self.stories[b] { self.story_question_weight } else { self.question_weight };
+        (weight * question + (1.0 - weight) * combined).clamp(0.0, 1.0)
     }
 
     fn candidates(&self) -> Vec<(usize, usize)> {
         let count = self.entry_count();
         let keys: Vec<Vec<Key>> = (0..count).into_par_iter().map(|i| self.keys(i)).collect();
-        let postings = inverted_index(&keys, posting_cap(count));
+        let cap = posting_cap(count);
+        let postings = inverted_index(&keys, cap);
         let question_weight = self.question_weight as f32;
         let mut pairs: Vec<(usize, usize)> = (0..count)
             .into_par_iter()
@@ -121,7 +137,7 @@ impl Similarity for LexicalSimilarity {
                     // similarity that the shared keys make up.
                     for key in &keys[entry] {
                         let Some(posting) = postings.get(&key.term) else { continue };
-                        for other in posting.iter().filter(|other| other.entry != entry) {
+                        for other in neighbourhood(posting, key, cap).iter().filter(|other| other.entry != entry) {
                             let evidence = question_weight * key.question * other.question
                                 + (1.0 - question_weight) * key.combined * other.combined;
                             accumulator.add(other.entry, evidence);
@@ -176,7 +192,7 @@ impl<S: Similarity> Similarity for SourcePrior<S> {
     }
 }
 
-/// Keys shared by more entries than this are skipped when blocking.
+/// How many entries sharing one key an entry looks at, at most.
 fn posting_cap(count: usize) -> usize {
     MIN_POSTING_CAP.max(2 * (count as f64).sqrt() as usize)
 }
@@ -190,15 +206,40 @@ struct Key {
     combined: f32,
 }
 
-/// Term → the keys of the entries having it, without terms more common
-/// than `cap`.
+/// Term → the keys of the entries having it. A posting longer than `cap`
+/// is sorted by the term's weights in each entry (see [`neighbourhood`]).
 fn inverted_index(keys: &[Vec<Key>], cap: usize) -> FastHashMap<TermId, Vec<Key>> {
     let mut postings: FastHashMap<TermId, Vec<Key>> = FastHashMap::default();
     for key in keys.iter().flatten() {
         postings.entry(key.term).or_default().push(*key);
     }
-    postings.retain(|_, posting| posting.len() <= cap);
+    postings.par_iter_mut().filter(|(_, posting)| posting.len() > cap).for_each(|(_, posting)| {
+        posting.sort_unstable_by(weight_order);
+    });
     postings
+}
+
+/// Orders the keys of one term by the term's weight in each entry.
+fn weight_order(a: &Key, b: &Key) -> std::cmp::Ordering {
+    a.combined.total_cmp(&b.combined).then(a.question.total_cmp(&b.question)).then(a.entry.cmp(&b.entry))
+}
+
+/// The part of `posting` that the entry of `key` compares itself with: all
+/// of it when it is short, else the `cap` keys nearest `key` in weight
+/// order (sorted-neighbourhood blocking). A term half the corpus shares
+/// would otherwise make blocking quadratic, and dropping it loses every
+/// pair it is the best evidence for; entries that reword each other weigh
+/// a shared term alike, so they sit close in that order.
+fn neighbourhood<'p>(posting: &'p [Key], key: &Key, cap: usize) -> &'p [Key] {
+    if posting.len() <= cap {
+        return posting;
+    }
+    if std::env::var("QONLY").is_ok() && key.question == 0.0 {
+        return &[];
+    }
+    let at = posting.partition_point(|other| weight_order(other, key).is_lt());
+    let start = at.saturating_sub(cap / 2).min(posting.len() - cap);
+    &posting[start..start + cap]
 }
 
 /// Scores per entry for one query, dense but cleared in time proportional
@@ -224,7 +265,14 @@ impl Accumulator {
     fn drain_top(&mut self, limit: usize) -> Vec<usize> {
         let mut touched = std::mem::take(&mut self.touched);
         let scores = &self.scores;
-        touched.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        let best_first = |a: &usize, b: &usize| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b));
+        // A common key touches thousands of entries: select the best in
+        // linear time and sort only those.
+        if touched.len() > limit {
+            touched.select_nth_unstable_by(limit, best_first);
+        }
+        let best = touched.len().min(limit);
+        touched[..best].sort_unstable_by(best_first);
         for &entry in &touched {
             self.scores[entry] = 0.0;
         }

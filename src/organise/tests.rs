@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{classify, dedup_review, deduplicate};
-use crate::config::OverrideGroup;
+use super::{classify, dedup_review, deduplicate, ApartReason};
+use crate::config::{OverrideGroup, SectionDef};
 use crate::model::{Entry, EntryKind, Topic};
 use crate::Config;
 
@@ -223,4 +223,60 @@ fn no_entries_make_empty_chapters() {
     assert!(topics.is_empty());
     assert_eq!(chapters.len(), config.chapters.len());
     assert!(chapters.iter().all(|c| c.topics.is_empty()));
+}
+
+#[test]
+fn topics_are_grouped_under_the_sections_their_questions_fit() {
+    let mut config = Config::default();
+    let design = config.chapters.iter_mut().find(|c| c.slug == "design").unwrap();
+    design.sections = vec![
+        SectionDef { title: "Algorithms".into(), keywords: vec!["implement".into(), "lru".into()] },
+        SectionDef { title: "Queues".into(), keywords: vec!["kafka".into()] },
+    ];
+    let entries = classify(&config, sample());
+    let (chapters, topics) = deduplicate(&config, Path::new("book.toml"), &entries).unwrap();
+    let chapter = chapters.iter().find(|c| c.slug == "design").unwrap();
+    let titles: Vec<&str> = chapter.sections.iter().map(|s| s.title.as_str()).collect();
+    // No topic mentions Kafka: the empty section is left out.
+    assert_eq!(titles, ["Algorithms", "Other"], "{chapter:#?}");
+    assert!(chapter.sections[0].topics.contains(&topic_of(&topics, "a.md:5").slug), "{chapter:#?}");
+    assert!(chapter.sections[1].topics.contains(&topic_of(&topics, "a.md:13").slug), "{chapter:#?}");
+    let flat: Vec<&String> = chapter.sections.iter().flat_map(|s| &s.topics).collect();
+    assert_eq!(flat, chapter.topics.iter().collect::<Vec<_>>(), "the flat list reads section by section");
+    let slos = chapters.iter().find(|c| c.slug == "slos").unwrap();
+    assert!(slos.sections.is_empty(), "a chapter without sections has none");
+}
+
+/// Two sources that both ask for an LRU cache, one of them with a TTL.
+fn lru_pair() -> Vec<Entry> {
+    let answer = "Keep a hash map from key to node and a doubly linked list ordered by recency; get moves \
+                  the node to the front, put evicts the least recently used node from the tail.";
+    let mut entries = sample();
+    entries.push(entry("c.md", 1, "Implement an LRU cache.", answer));
+    entries.push(entry(
+        "d.md",
+        1,
+        "Implement an LRU cache whose entries expire after a TTL.",
+        &format!("{answer} Store an expiry time in each node and drop expired nodes on read."),
+    ));
+    entries
+}
+
+#[test]
+fn an_added_requirement_keeps_questions_apart_unless_the_author_merges_them() {
+    let config = Config::default();
+    let entries = classify(&config, lru_pair());
+    let review = dedup_review(&config, Path::new("book.toml"), &entries).unwrap();
+    let pair = review
+        .near_misses
+        .iter()
+        .find(|n| n.a_id == "c.md:1" && n.b_id == "d.md:1")
+        .unwrap_or_else(|| panic!("{review:#?}"));
+    assert!(pair.similarity >= config.dedup.threshold, "similar enough to merge otherwise: {pair:#?}");
+    assert_eq!(pair.reason, ApartReason::AddedRequirement { requirement: "ttl".into() });
+
+    let mut config = Config::default();
+    config.dedup.merge = vec![OverrideGroup { questions: vec!["c.md:1".into(), "d.md:1".into()] }];
+    let topics = deduplicate(&config, Path::new("book.toml"), &entries).unwrap().1;
+    assert!(same_topic(&topics, "c.md:1", "d.md:1"), "the author's merge wins");
 }

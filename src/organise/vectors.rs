@@ -26,6 +26,11 @@ impl Vocabulary {
         id
     }
 
+    /// The id of `term`, if it was interned.
+    pub fn get(&self, term: &str) -> Option<TermId> {
+        self.ids.get(term).copied()
+    }
+
     /// Interns every term and returns the ids in the same order.
     pub fn intern_all(&mut self, terms: &[String]) -> Vec<TermId> {
         terms.iter().map(|t| self.intern(t)).collect()

@@ -4,8 +4,10 @@
 //! srebook never deletes a folder it did not create: an output folder carries
 //! a marker file, and one without it is refused unless `--force` is given.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::{Error, Result};
 
@@ -108,7 +110,39 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     files: AtomicUsize,
+    /// Files taken over from the previous site because their bytes did not
+    /// change.
+    unchanged: AtomicUsize,
+    /// The previous site's manifest: path → content fingerprint.
+    previous: HashMap<String, u64>,
+    /// When that manifest was written: a file modified since (by hand) is
+    /// not trusted to match its fingerprint.
+    previous_written: Option<std::time::SystemTime>,
+    /// This site's manifest, filled as files are written.
+    manifest: Mutex<Vec<(String, u64)>>,
     committed: bool,
+}
+
+/// Lists every file of a site with a fingerprint of its bytes, so the next
+/// build can tell which files are unchanged without reading them.
+const MANIFEST: &str = ".srebook-manifest";
+
+/// A content fingerprint: SipHash with fixed keys, and the length.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    #[allow(deprecated)] // SipHasher's fixed keys are the point: stable across runs.
+    let mut hasher = std::hash::SipHasher::new_with_keys(0x5352_4542_4f4f_4b31, 0x6f75_7470_7574_2121);
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+fn read_manifest(site: &Path) -> HashMap<String, u64> {
+    let Ok(text) = std::fs::read_to_string(site.join(MANIFEST)) else { return HashMap::new() };
+    text.lines()
+        .filter_map(|line| line.split_once('\t'))
+        .filter_map(|(hash, path)| Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?)))
+        .collect()
 }
 
 impl Staging {
@@ -122,7 +156,19 @@ impl Staging {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let dir = parent.join(format!(".{name}.srebook-staging-{}-{nanos}", std::process::id()));
         std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        let staging = Staging { target, dir, files: AtomicUsize::new(0), committed: false };
+        let ours = target.join(MARKER).is_file();
+        let previous = if ours { read_manifest(&target) } else { HashMap::new() };
+        let previous_written = std::fs::metadata(target.join(MANIFEST)).and_then(|m| m.modified()).ok();
+        let staging = Staging {
+            target,
+            dir,
+            files: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            previous,
+            previous_written,
+            manifest: Mutex::new(Vec::new()),
+            committed: false,
+        };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
     }
@@ -134,14 +180,42 @@ impl Staging {
 
     /// Writes one file; `rel` is a `/`-separated path inside the site.
     /// Safe to call from many threads at once.
+    ///
+    /// A file whose bytes are the same as in the previous site is hard-linked
+    /// from it instead of written: nothing is rewritten, and removing the
+    /// previous site afterwards frees no blocks (on filesystems mounted with
+    /// `discard`, freeing is what makes deleting a large site slow).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        let hash = fingerprint(bytes);
+        let reused = self.previous.get(rel) == Some(&hash) && rel != MARKER && self.untouched(rel, bytes.len()) && {
+            std::fs::hard_link(self.target.join(rel), &path).is_ok()
+        };
+        if reused {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else {
+            std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
+        self.manifest.lock().unwrap_or_else(|p| p.into_inner()).push((rel.to_string(), hash));
         Ok(())
+    }
+
+    /// The previous site's file is as the previous build left it: same size,
+    /// not modified after its manifest was written.
+    fn untouched(&self, rel: &str, len: usize) -> bool {
+        let Ok(meta) = std::fs::metadata(self.target.join(rel)) else { return false };
+        let written = meta.modified().ok();
+        meta.len() == len as u64 && written.is_some() && written <= self.previous_written
+    }
+
+    /// How many files were unchanged since the previous build (and so not
+    /// rewritten).
+    pub fn unchanged_count(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
     }
 
     /// How many files have been written.
@@ -161,6 +235,11 @@ impl Staging {
     /// Swaps the staged site into place. The previous site is removed only
     /// after the new one is there.
     pub fn commit(mut self) -> Result<()> {
+        let mut manifest = std::mem::take(&mut *self.manifest.lock().unwrap_or_else(|p| p.into_inner()));
+        manifest.sort_unstable();
+        let text: String = manifest.iter().map(|(path, hash)| format!("{hash:016x}\t{path}\n")).collect();
+        let manifest_path = self.dir.join(MANIFEST);
+        std::fs::write(&manifest_path, text).map_err(|e| Error::io(&manifest_path, e))?;
         if self.target.exists() {
             swap(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e))?;
             // `self.dir` now holds the previous site.
@@ -227,6 +306,26 @@ mod tests {
         drop(second);
         assert_eq!(std::fs::read(site.join("index.html")).unwrap(), b"one");
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "staging folder left behind");
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_not_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let first = Staging::begin(&site).unwrap();
+        first.write("same.html", b"same").unwrap();
+        first.write("changed.html", b"one").unwrap();
+        first.commit().unwrap();
+        let second = Staging::begin(&site).unwrap();
+        second.write("same.html", b"same").unwrap();
+        second.write("changed.html", b"two").unwrap();
+        second.write("new.html", b"new").unwrap();
+        assert_eq!(second.unchanged_count(), 1);
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(site.join("same.html")).unwrap(), b"same");
+        assert_eq!(std::fs::read(site.join("changed.html")).unwrap(), b"two");
+        assert_eq!(std::fs::read(site.join("new.html")).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "previous site left behind");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod highlight;
 mod markdown;
+mod overlap;
 mod theme;
 
 use std::collections::{HashMap, HashSet};
@@ -70,7 +71,7 @@ struct PageInfo<'a> {
     path: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Answer<'a> {
     id: &'a str,
     anchor: String,
@@ -92,8 +93,21 @@ struct Site<'a> {
     chapter_titles: HashMap<&'a str, &'a str>,
     /// Topics in reading order, for previous/next links.
     reading_order: Vec<&'a Topic>,
+    /// The sidebar: every chapter with every topic.
+    nav: Vec<NavChapter>,
+    /// Whether pages carry the whole sidebar. Past [`FULL_NAV_LIMIT`] topics
+    /// they carry only a window of the current chapter, or every page would
+    /// repeat the whole table of contents (mdBook's 90 MB at 10,000
+    /// questions).
+    full_nav: bool,
     base: tera::Context,
 }
+
+/// Books with at most this many topics list every topic in every sidebar.
+const FULL_NAV_LIMIT: usize = 400;
+
+/// Topics shown either side of the current one in a windowed sidebar.
+const NAV_WINDOW: usize = 12;
 
 /// Renders every page and static file into `sink`; returns the number of
 /// HTML pages written.
@@ -109,16 +123,22 @@ pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteS
         sink,
         "404.html",
         "404.html",
-        site.page_context("404", "Page not found", &book_description(config), "404.html", ""),
+        site.page_context("404", "Page not found", &book_description(config), "404.html", "", ""),
     )?;
-    site.write_page(sink, "print.html", "print.html", site.print_context())?;
+    // The search results page: static/search.js fills it in from `?q=`.
+    let search_page = site.page_context("search", "Search", &book_description(config), "search.html", "", "");
+    site.write_page(sink, "search.html", "search.html", search_page)?;
     for (i, chapter) in book.chapters.iter().enumerate() {
         site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
     }
-    site.reading_order.par_iter().enumerate().try_for_each(|(i, topic)| {
-        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(i, topic))
+    // Each topic's answers are rendered once, for its page and for print.html.
+    let answers: Vec<Vec<Answer>> = site.reading_order.par_iter().map(|topic| site.answers(topic)).collect();
+    site.reading_order.par_iter().zip(&answers).enumerate().try_for_each(|(i, (topic, answers))| {
+        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(i, topic, answers))
     })?;
-    let mut pages = 3 + book.chapters.len() + site.reading_order.len();
+    site.write_page(sink, "print.html", "print.html", site.print_context(&answers))?;
+    let mut pages = 4 + book.chapters.len() + site.reading_order.len();
+    pages += overlap::render_overlap(&site, sink)?;
     if let Some(url) = &config.book.site_url {
         sink.write("sitemap.xml", site.sitemap(url).as_bytes())?;
         pages += 0;
@@ -167,21 +187,72 @@ impl<'a> Site<'a> {
                 default_theme: config.book.default_theme.as_deref().unwrap_or(""),
             },
         );
-        base.insert("nav", &nav);
-        base.insert("search_enabled", &false);
+        let full_nav = book.topics.len() <= FULL_NAV_LIMIT;
+        if full_nav {
+            base.insert("nav", &nav);
+        }
+        base.insert("search_enabled", &true);
         base.insert("srebook_version", env!("CARGO_PKG_VERSION"));
         base.insert("prev", &None::<Link>);
         base.insert("next", &None::<Link>);
-        Site { config, book, theme, entries, topics, chapter_titles, reading_order, base }
+        Site { config, book, theme, entries, topics, chapter_titles, reading_order, nav, full_nav, base }
     }
 
-    fn page_context(&self, kind: &str, title: &str, description: &str, path: &str, chapter: &str) -> tera::Context {
+    /// The context every page starts from. `chapter` and `topic` are the
+    /// current page's slugs, or empty.
+    fn page_context(
+        &self,
+        kind: &str,
+        title: &str,
+        description: &str,
+        path: &str,
+        chapter: &str,
+        topic: &str,
+    ) -> tera::Context {
         let mut ctx = self.base.clone();
         ctx.insert("page", &PageInfo { kind, title, description, path });
         ctx.insert("root", if path.contains('/') { "../" } else { "" });
         ctx.insert("current_chapter", chapter);
-        ctx.insert("current_topic", "");
+        ctx.insert("current_topic", topic);
+        if !self.full_nav {
+            ctx.insert("nav", &self.windowed_nav(chapter, topic));
+        }
         ctx
+    }
+
+    /// Every chapter, with only the current chapter's topics near the
+    /// current one, and a last link to the chapter page that lists them all.
+    fn windowed_nav(&self, chapter: &str, topic: &str) -> Vec<NavChapter> {
+        self.nav
+            .iter()
+            .map(|c| {
+                let mut topics = Vec::new();
+                if c.slug == chapter {
+                    let at = c.topics.iter().position(|t| t.slug == topic).unwrap_or(0);
+                    let start = at.saturating_sub(NAV_WINDOW);
+                    let end = (at + NAV_WINDOW + 1).min(c.topics.len());
+                    topics.extend(c.topics[start..end].iter().map(|t| NavTopic {
+                        slug: t.slug.clone(),
+                        title: t.title.clone(),
+                        path: t.path.clone(),
+                    }));
+                    if end - start < c.topics.len() {
+                        topics.push(NavTopic {
+                            slug: String::new(),
+                            title: format!("All {} topics in this chapter…", c.topics.len()),
+                            path: c.path.clone(),
+                        });
+                    }
+                }
+                NavChapter {
+                    slug: c.slug.clone(),
+                    title: c.title.clone(),
+                    path: c.path.clone(),
+                    topic_count: c.topic_count,
+                    topics,
+                }
+            })
+            .collect()
     }
 
     fn write_page(&self, sink: &dyn SiteSink, template: &str, path: &str, ctx: tera::Context) -> Result<()> {
@@ -213,7 +284,7 @@ impl<'a> Site<'a> {
             })
             .collect();
         let config = self.config;
-        let mut ctx = self.page_context("index", &config.book.title, &config.book.description, "index.html", "");
+        let mut ctx = self.page_context("index", &config.book.title, &config.book.description, "index.html", "", "");
         ctx.insert("chapters", &cards);
         let questions = self.book.entries.iter().filter(|e| e.kind == EntryKind::Question).count();
         ctx.insert(
@@ -251,12 +322,12 @@ impl<'a> Site<'a> {
             .collect();
         let path = chapter_path(&chapter.slug);
         let description = first_sentence(&chapter.description);
-        let mut ctx = self.page_context("chapter", &chapter.title, &description, &path, &chapter.slug);
+        let mut ctx = self.page_context("chapter", &chapter.title, &description, &path, &chapter.slug, "");
         ctx.insert(
             "chapter",
             &serde_json::json!({
                 "slug": chapter.slug, "title": chapter.title, "description": chapter.description,
-                "path": path, "topics": items,
+                "path": path, "topics": items, "sections": chapter.sections,
             }),
         );
         let chapters = &self.book.chapters;
@@ -274,9 +345,8 @@ impl<'a> Site<'a> {
         ctx
     }
 
-    /// The topic's answers as HTML. `anchor_prefix` keeps heading ids unique
-    /// when many topics share a page (print.html).
-    fn answers(&self, topic: &Topic, anchor_prefix: &str) -> Vec<Answer<'a>> {
+    /// The topic's answers as HTML, anchored `a1`, `a2`, ….
+    fn answers(&self, topic: &Topic) -> Vec<Answer<'a>> {
         let mut used_ids = HashSet::new();
         topic
             .entries
@@ -284,7 +354,7 @@ impl<'a> Site<'a> {
             .filter_map(|id| self.entries.get(id.as_str()).copied())
             .enumerate()
             .map(|(i, entry)| {
-                let anchor = format!("{anchor_prefix}a{}", i + 1);
+                let anchor = format!("a{}", i + 1);
                 used_ids.insert(anchor.clone());
                 let html = render_markdown(&entry.answer_markdown, &anchor, &mut used_ids);
                 Answer {
@@ -301,12 +371,10 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    fn topic_context(&self, index: usize, topic: &Topic) -> tera::Context {
+    fn topic_context(&self, index: usize, topic: &Topic, answers: &[Answer]) -> tera::Context {
         let path = topic_path(topic);
-        let answers = self.answers(topic, "");
         let description = answers.first().map(|a| plain_summary(&a.html)).unwrap_or_default();
-        let mut ctx = self.page_context("topic", &topic.title, &description, &path, &topic.chapter);
-        ctx.insert("current_topic", &topic.slug);
+        let mut ctx = self.page_context("topic", &topic.title, &description, &path, &topic.chapter, &topic.slug);
         let chapter_title = self.chapter_titles.get(topic.chapter.as_str()).copied().unwrap_or("");
         ctx.insert(
             "chapter",
@@ -362,23 +430,35 @@ impl<'a> Site<'a> {
         ctx
     }
 
-    fn print_context(&self) -> tera::Context {
+    /// The whole book on one page. `answers` is in reading order; anchors
+    /// get the topic's slug in front so they stay unique on the page.
+    fn print_context(&self, answers: &[Vec<Answer>]) -> tera::Context {
+        let mut next = self.reading_order.iter().zip(answers);
         let chapters: Vec<serde_json::Value> = self
             .book
             .chapters
             .iter()
             .map(|c| {
-                let topics: Vec<serde_json::Value> = c
-                    .topics
-                    .iter()
-                    .filter_map(|slug| self.topics.get(slug.as_str()))
-                    .map(|t| serde_json::json!({"slug": t.slug, "title": t.title, "variants": t.variants, "answers": self.answers(t, &format!("{}-", t.slug))}))
+                let topics: Vec<serde_json::Value> = next
+                    .by_ref()
+                    .take(c.topics.iter().filter(|slug| self.topics.contains_key(slug.as_str())).count())
+                    .map(|(t, answers)| {
+                        let answers: Vec<Answer> = answers
+                            .iter()
+                            .map(|a| Answer {
+                                anchor: format!("{}-{}", t.slug, a.anchor),
+                                html: prefix_anchors(&a.html, &t.slug),
+                                ..a.clone()
+                            })
+                            .collect();
+                        serde_json::json!({"slug": t.slug, "title": t.title, "variants": t.variants, "answers": answers})
+                    })
                     .collect();
                 serde_json::json!({"slug": c.slug, "title": c.title, "description": c.description, "topics": topics})
             })
             .collect();
         let title = format!("{} (printable)", self.config.book.title);
-        let mut ctx = self.page_context("print", &title, &self.config.book.description, "print.html", "");
+        let mut ctx = self.page_context("print", &title, &self.config.book.description, "print.html", "", "");
         ctx.insert("chapters", &chapters);
         ctx
     }
@@ -398,6 +478,12 @@ impl<'a> Site<'a> {
         xml.push_str("</urlset>\n");
         xml
     }
+}
+
+/// Heading ids inside an answer start with its anchor (`a1-…`); on a page
+/// holding many topics they get the topic's slug in front.
+fn prefix_anchors(html: &str, slug: &str) -> String {
+    html.replace("id=\"a", &format!("id=\"{slug}-a")).replace("href=\"#a", &format!("href=\"#{slug}-a"))
 }
 
 fn first_sentence(text: &str) -> String {

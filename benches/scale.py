@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Scale benchmark: full `srebook build` of generated corpora, as whole processes.
+
+For each corpus size it generates the corpus once with
+../shared/corpus/gen_corpus.py (into target/bench-corpus/), then times full
+builds (median of --runs, process start included), records peak RSS, the
+per-stage times printed by `srebook build --timings`, and the output and
+search-index sizes. Where `mdbook` is on PATH it also builds the same corpus's
+naive mdBook layout (gen_corpus.py writes DIR-mdbook/), alternating the two
+tools run by run, and prints the ratio. Results are appended to
+benches/RESULTS.md with the date and the machine.
+
+    python3 benches/scale.py                    # 1k, 10k (5 runs) and 50k (3 runs)
+    python3 benches/scale.py --quick            # 1k, one run: what CI runs
+    python3 benches/scale.py --sizes 10000 --runs 5 --no-record
+"""
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+GENERATOR = os.path.join(SHARED, "corpus", "gen_corpus.py")
+CORPORA = os.path.join(ROOT, "target", "bench-corpus")
+BINARY = os.path.join(ROOT, "target", "release", "srebook")
+
+
+def run_measured(cmd, cwd=None):
+    """Runs cmd; returns (wall seconds, peak RSS in MiB, stderr text)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # wait4 gives this child's own rusage, so ru_maxrss is its peak RSS.
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{stderr.decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024.0, stderr.decode(errors="replace")
+
+
+def dir_size(path):
+    total, files = 0, 0
+    for base, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(base, name))
+            files += 1
+    return total, files
+
+
+def corpus(size):
+    path = os.path.join(CORPORA, f"syn{size}")
+    if not os.path.isfile(os.path.join(path, "manifest.json")):
+        subprocess.run([sys.executable, GENERATOR, "--questions", str(size), "--out", path],
+                       check=True, stdout=subprocess.DEVNULL)
+    # The manifest is the generator's answer key, not a source document.
+    content = path + "-content"
+    if not os.path.isdir(content):
+        os.makedirs(content)
+        for name in os.listdir(path):
+            if name.endswith(".md"):
+                shutil.copy(os.path.join(path, name), content)
+    return path, content
+
+
+def parse_timings(stderr):
+    stages = {}
+    for line in stderr.splitlines():
+        m = re.match(r"\s+(\S+)\s+([\d.]+) ms$", line)
+        if m:
+            stages[m.group(1)] = float(m.group(2))
+    return stages
+
+
+def bench(size, runs, with_mdbook):
+    source, content = corpus(size)
+    out = os.path.join(CORPORA, f"out{size}")
+    ours, theirs, stages = [], [], []
+    for run in range(runs + 1):  # run 0 is a warm-up, not counted
+        wall, rss, stderr = run_measured([BINARY, "build", "--timings", "--force", "--content", content, "--out", out])
+        if run:
+            ours.append((wall, rss))
+            stages.append(parse_timings(stderr))
+        if with_mdbook:
+            book = source + "-mdbook"
+            wall, rss, _ = run_measured(["mdbook", "build", book])
+            if run:
+                theirs.append((wall, rss))
+    size_bytes, files = dir_size(out)
+    print_bytes = os.path.getsize(os.path.join(out, "print.html"))
+    index_dir = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.srebook-index")
+    index_bytes = dir_size(index_dir)[0] if os.path.isdir(index_dir) else 0
+    browser_index = dir_size(os.path.join(out, "search"))[0] if os.path.isdir(os.path.join(out, "search")) else 0
+    result = {
+        "size": size,
+        "runs": runs,
+        "wall": statistics.median(w for w, _ in ours),
+        "wall_range": (min(w for w, _ in ours), max(w for w, _ in ours)),
+        "rss": max(r for _, r in ours),
+        "stages": {k: statistics.median(s.get(k, 0.0) for s in stages) for k in stages[0]},
+        "output": size_bytes,
+        "files": files,
+        "print": print_bytes,
+        "index": index_bytes,
+        "browser_index": browser_index,
+    }
+    if theirs:
+        result["mdbook_wall"] = statistics.median(w for w, _ in theirs)
+        result["mdbook_rss"] = max(r for _, r in theirs)
+    return result
+
+
+def report(results, quick):
+    mb = lambda b: f"{b / 1e6:.1f} MB"
+    lines = [
+        f"### {datetime.date.today().isoformat()} — {platform.node()}, {os.cpu_count()} cores, "
+        f"{platform.system()} {platform.release()}{' (quick mode)' if quick else ''}",
+        "",
+        "| questions | runs | srebook wall (median, min–max) | peak RSS | mdBook wall | ratio | mdBook RSS "
+        "| output (files) | print.html | tantivy index | browser index |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        md = r.get("mdbook_wall")
+        ratio = f"{r['wall'] / md:.2f}×" if md else "n/a"
+        md_wall = f"{md:.2f} s" if md else "not installed"
+        md_rss = f"{r['mdbook_rss']:.0f} MiB" if md else "n/a"
+        lines.append(
+            f"| {r['size']:,} | {r['runs']} | {r['wall']:.3f} s ({r['wall_range'][0]:.3f}–{r['wall_range'][1]:.3f}) "
+            f"| {r['rss']:.0f} MiB | {md_wall} | {ratio} | {md_rss} "
+            f"| {mb(r['output'])} ({r['files']:,}) | {mb(r['print'])} | {mb(r['index'])} | {mb(r['browser_index'])} |"
+        )
+    lines += ["", "Per-stage medians (ms):", ""]
+    stage_names = list(results[0]["stages"])
+    lines.append("| questions | " + " | ".join(stage_names) + " |")
+    lines.append("|---|" + "---|" * len(stage_names))
+    for r in results:
+        lines.append(f"| {r['size']:,} | " + " | ".join(f"{r['stages'][s]:.0f}" for s in stage_names) + " |")
+    if len(results) > 1:
+        a, b = results[-2], results[-1]
+        lines += ["", f"Growth {a['size']:,} → {b['size']:,} questions: {b['wall'] / a['wall']:.2f}× wall time "
+                      f"for {b['size'] / a['size']:.0f}× input."]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,50000")
+    ap.add_argument("--runs", type=int, default=5, help="runs per size (50k uses at most 3)")
+    ap.add_argument("--quick", action="store_true", help="1k questions, one run (for CI)")
+    ap.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
+    args = ap.parse_args()
+    if not os.path.isfile(GENERATOR):
+        print(f"skipped: {GENERATOR} not found")
+        return
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    with_mdbook = shutil.which("mdbook") is not None
+    results = []
+    for size in sizes:
+        runs = 1 if args.quick else (min(args.runs, 3) if size >= 50000 else args.runs)
+        results.append(bench(size, runs, with_mdbook))
+        print(f"{size:>6} questions: {results[-1]['wall']:.3f} s, {results[-1]['rss']:.0f} MiB", flush=True)
+    text = report(results, args.quick)
+    print(text)
+    if not args.no_record and not args.quick:
+        with open(os.path.join(ROOT, "benches", "RESULTS.md"), "a") as fh:
+            fh.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+//! The words search knows and how the analyzer reads each one.
+//!
+//! The browser has no stemmer, so the build exports this table and both
+//! search engines read query words through it: a word in the vocabulary
+//! becomes the stem the Rust analyzer gave it; any other word stands for
+//! itself. That makes the query plan a function of the query and this table
+//! alone, the same in Rust and in JavaScript.
+//!
+//! The vocabulary holds every word of the book, the analyzer's own words
+//! (stop words, the spellings in the synonym list) and common inflections of
+//! the book's words that the stemmer maps to the same stem (`mentor` →
+//! `mentoring`), so a reader's `mentoring` finds a book that only says
+//! `mentor` or `mentored`. Only words of the book are typo candidates.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::document::{SearchDoc, TextField};
+use crate::analysis::{self, Analyzer};
+use crate::{Error, Result};
+
+/// One word the search knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VocabularyWord {
+    /// Lowercase, as [`analysis::words`] returns it.
+    pub word: String,
+    pub stem: String,
+    /// False for stop words and single letters.
+    pub is_term: bool,
+    /// True when the book uses the word (not only an inflection or the
+    /// analyzer's lists): only these are typo candidates.
+    pub in_book: bool,
+}
+
+/// Words a typo can stand for: at least this long, in characters.
+pub const TYPO_MIN_CHARS: usize = 5;
+/// Longer query words are never corrected (nobody mistypes a 40-letter
+/// identifier and expects a fix), which also bounds the browser's tables.
+pub const TYPO_MAX_CHARS: usize = 40;
+
+/// Suffixes the vocabulary tries on each word of the book, `(strip, add)`:
+/// the regular plural and verb forms. The stemmer decides: a form is kept
+/// only when it stems like the word.
+const INFLECTIONS: &[(&str, &str)] =
+    &[("", "s"), ("", "ed"), ("", "ing"), ("e", "ing"), ("e", "ed"), ("y", "ies"), ("y", "ied")];
+/// Endings after which the plural is `-es` (`latches`, `boxes`).
+const SIBILANT_ENDINGS: &[&str] = &["s", "x", "z", "ch", "sh"];
+
+/// The sorted table of known words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    words: Vec<VocabularyWord>,
+}
+
+impl Vocabulary {
+    /// The vocabulary of `docs`: every word of every field, the analyzer's
+    /// own words and the inflections of the book's words.
+    pub fn build(docs: &[SearchDoc]) -> Vocabulary {
+        let analyzer = Analyzer::english();
+        let book_words: HashSet<String> = docs
+            .par_iter()
+            .fold(HashSet::new, |mut words, doc| {
+                for field in TextField::ALL {
+                    words.extend(analysis::words(&doc.field_text(field)));
+                }
+                words
+            })
+            .reduce(HashSet::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        let entry = |word: String, in_book: bool| {
+            let analysed = analyzer.analyse_word(&word);
+            VocabularyWord { word, stem: analysed.stem, is_term: analysed.is_term, in_book }
+        };
+        let mut words: Vec<VocabularyWord> = book_words.iter().map(|w| entry(w.clone(), true)).collect();
+        let inflections: HashSet<String> = words
+            .par_iter()
+            .filter(|w| w.is_term && w.word.chars().count() >= 3 && w.word.chars().all(char::is_alphabetic))
+            .flat_map_iter(|w| {
+                let sibilant = SIBILANT_ENDINGS.iter().any(|end| w.word.ends_with(end));
+                let rules = INFLECTIONS.iter().copied().filter(move |(_, add)| !(sibilant && *add == "s"));
+                rules.chain(sibilant.then_some(("", "es"))).filter_map(|(strip, add)| {
+                    let base = w.word.strip_suffix(strip)?;
+                    let form = format!("{base}{add}");
+                    (!book_words.contains(&form) && analyzer.analyse_word(&form).stem == w.stem).then_some(form)
+                })
+            })
+            .collect();
+        words.extend(inflections.into_iter().map(|w| entry(w, false)));
+        let analyzer_words = analysis::known_words().into_iter().filter(|w| !book_words.contains(w));
+        words.extend(analyzer_words.map(|w| entry(w, false)));
+        words.sort_by(|a, b| a.word.cmp(&b.word));
+        words.dedup_by(|a, b| a.word == b.word);
+        Vocabulary { words }
+    }
+
+    /// Every word, sorted.
+    pub fn words(&self) -> &[VocabularyWord] {
+        &self.words
+    }
+
+    /// The entry for `word`, if the vocabulary knows it.
+    pub fn get(&self, word: &str) -> Option<&VocabularyWord> {
+        self.words.binary_search_by(|w| w.word.as_str().cmp(word)).ok().map(|i| &self.words[i])
+    }
+
+    /// The words starting with `prefix`, sorted.
+    pub fn with_prefix(&self, prefix: &str) -> &[VocabularyWord] {
+        let start = self.words.partition_point(|w| w.word.as_str() < prefix);
+        let len = self.words[start..].partition_point(|w| w.word.starts_with(prefix));
+        &self.words[start..start + len]
+    }
+
+    /// The words of the book one typo away from `word` (see
+    /// [`within_one_edit`]), sorted.
+    pub fn typo_candidates<'v>(&'v self, word: &str) -> impl Iterator<Item = &'v VocabularyWord> + 'v {
+        let typed: Vec<char> = word.chars().collect();
+        self.words.iter().filter(move |candidate| candidate.in_book && within_one_edit(&typed, &candidate.word))
+    }
+
+    /// Writes the table as text, one `word<TAB>stem<TAB>flags` line a word;
+    /// flags: `t` term, `b` in the book.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut text = String::with_capacity(self.words.len() * 24);
+        for w in &self.words {
+            let flags = match (w.is_term, w.in_book) {
+                (true, true) => "tb",
+                (true, false) => "t",
+                (false, true) => "b",
+                (false, false) => "",
+            };
+            text.push_str(&format!("{}\t{}\t{flags}\n", w.word, w.stem));
+        }
+        std::fs::write(path, text).map_err(|e| Error::io(path, e))
+    }
+
+    /// Reads a table written by [`Vocabulary::save`].
+    pub fn load(path: &Path) -> Result<Vocabulary> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut words = Vec::with_capacity(text.len() / 20);
+        for (number, line) in text.lines().enumerate() {
+            let mut parts = line.split('\t');
+            let (Some(word), Some(stem), Some(flags), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                let message = format!("line {}: malformed vocabulary entry", number + 1);
+                return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, message)));
+            };
+            words.push(VocabularyWord {
+                word: word.to_string(),
+                stem: stem.to_string(),
+                is_term: flags.contains('t'),
+                in_book: flags.contains('b'),
+            });
+        }
+        Ok(Vocabulary { words })
+    }
+}
+
+/// True when `typed` becomes `candidate` with exactly one edit: a changed,
+/// inserted or deleted character, or two neighbours swapped.
+pub fn within_one_edit(typed: &[char], candidate: &str) -> bool {
+    let candidate: Vec<char> = candidate.chars().collect();
+    let (a, b) = (typed, candidate.as_slice());
+    let common_prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a_rest, b_rest) = (&a[common_prefix..], &b[common_prefix..]);
+    match a_rest.len() as isize - b_rest.len() as isize {
+        0 => {
+            a_rest.len() == 1
+                || (a_rest.len() >= 2
+                    && (a_rest[1..] == b_rest[1..]
+                        || (a_rest[0] == b_rest[1] && a_rest[1] == b_rest[0] && a_rest[2..] == b_rest[2..])))
+        }
+        1 => a_rest[1..] == *b_rest,
+        -1 => *a_rest == b_rest[1..],
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_edit(a: &str, b: &str) -> bool {
+        within_one_edit(&a.chars().collect::<Vec<_>>(), b)
+    }
+
+    #[test]
+    fn one_edit_covers_substitution_insertion_deletion_and_swaps() {
+        assert!(one_edit("recovry", "recovery"));
+        assert!(one_edit("recoveery", "recovery"));
+        assert!(one_edit("recivery", "recovery"));
+        assert!(one_edit("rceovery", "recovery"));
+        assert!(one_edit("ecovery", "recovery"));
+        assert!(one_edit("recover", "recovery"));
+        assert!(!one_edit("recovery", "recovery"));
+        assert!(!one_edit("rcevory", "recovery"));
+        assert!(!one_edit("recoveries", "recovery"));
+        assert!(one_edit("naïve", "naive"));
+    }
+
+    #[test]
+    fn vocabulary_knows_book_words_inflections_and_stop_words() {
+        let doc = SearchDoc {
+            title: "How do I mentor an engineer?".into(),
+            body: "Mentors listen.".into(),
+            ..SearchDoc::default()
+        };
+        let vocabulary = Vocabulary::build(&[doc]);
+        let mentor = vocabulary.get("mentor").unwrap();
+        assert!(mentor.in_book && mentor.is_term);
+        let mentoring = vocabulary.get("mentoring").unwrap();
+        assert_eq!((mentoring.stem.as_str(), mentoring.in_book), ("mentor", false));
+        let the = vocabulary.get("the").unwrap();
+        assert!(!the.is_term && !the.in_book);
+        assert!(vocabulary.get("mentorx").is_none());
+        assert_eq!(vocabulary.with_prefix("mentor").first().map(|w| w.word.as_str()), Some("mentor"));
+        let candidates: Vec<&str> = vocabulary.typo_candidates("mentros").map(|w| w.word.as_str()).collect();
+        assert_eq!(candidates, ["mentors"]);
+    }
+
+    #[test]
+    fn vocabulary_survives_a_save_and_load() {
+        let doc = SearchDoc { body: "Kubernetes pods restart; the SLO holds.".into(), ..SearchDoc::default() };
+        let vocabulary = Vocabulary::build(&[doc]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vocabulary.tsv");
+        vocabulary.save(&path).unwrap();
+        assert_eq!(Vocabulary::load(&path).unwrap(), vocabulary);
+    }
+}
