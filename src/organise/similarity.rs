@@ -49,7 +49,8 @@ const KEY_COMBINED_TERMS: usize = 24;
 /// Each entry keeps at most this many candidates: those whose shared keys
 /// add up to the largest part of the similarity.
 const CANDIDATES_PER_ENTRY: usize = 32;
-/// A key shared by more entries than this is too common to block on.
+/// An entry compares itself with at most this many of the entries sharing
+/// one key (more on a large corpus, see [`posting_cap`]).
 const MIN_POSTING_CAP: usize = 256;
 
 /// Lexical similarity: tf-idf cosine of the question content mixed with
@@ -225,16 +226,19 @@ fn weight_order(a: &Key, b: &Key) -> std::cmp::Ordering {
 }
 
 /// The part of `posting` that the entry of `key` compares itself with: all
-/// of it when it is short, else the `cap` keys nearest `key` in weight
-/// order (sorted-neighbourhood blocking). A term half the corpus shares
-/// would otherwise make blocking quadratic, and dropping it loses every
-/// pair it is the best evidence for; entries that reword each other weigh
-/// a shared term alike, so they sit close in that order.
+/// of it when it is short. A long posting would make blocking quadratic,
+/// but dropping it loses every pair it is the best evidence for, as when
+/// thousands of questions share one subject. So when the term is in the
+/// entry's question, the entry looks at the `cap` keys nearest its own in
+/// weight order (sorted-neighbourhood blocking): entries that reword each
+/// other weigh a shared term alike, so they sit close in that order. A
+/// common term only in the answer says little about what is asked and is
+/// skipped.
 fn neighbourhood<'p>(posting: &'p [Key], key: &Key, cap: usize) -> &'p [Key] {
     if posting.len() <= cap {
         return posting;
     }
-    if std::env::var("QONLY").is_ok() && key.question == 0.0 {
+    if key.question == 0.0 {
         return &[];
     }
     let at = posting.partition_point(|other| weight_order(other, key).is_lt());
@@ -324,5 +328,29 @@ impl SimilarityGraph {
             .iter()
             .enumerate()
             .flat_map(|(a, list)| list.iter().filter(move |&&(b, _)| a < b).map(move |&(b, s)| (a, b, s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(entry: usize, question: f32, combined: f32) -> Key {
+        Key { term: 7, entry, question, combined }
+    }
+
+    #[test]
+    fn a_long_posting_is_searched_near_the_entry_s_own_weight() {
+        let keys: Vec<Vec<Key>> = (0..10).map(|i| vec![key(i, 0.5, i as f32 / 10.0)]).collect();
+        let postings = inverted_index(&keys, 4);
+        let posting = &postings[&7];
+        let near: Vec<usize> = neighbourhood(posting, &keys[6][0], 4).iter().map(|k| k.entry).collect();
+        assert_eq!(near, [4, 5, 6, 7]);
+        let first: Vec<usize> = neighbourhood(posting, &keys[0][0], 4).iter().map(|k| k.entry).collect();
+        assert_eq!(first, [0, 1, 2, 3], "the window stays inside the posting");
+        // A common term of the answer alone is no evidence of what is asked.
+        assert!(neighbourhood(posting, &key(3, 0.0, 0.3), 4).is_empty());
+        // A short posting is searched whole.
+        assert_eq!(neighbourhood(posting, &keys[6][0], 10).len(), 10);
     }
 }
