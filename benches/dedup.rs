@@ -44,20 +44,11 @@ struct Manifest {
     items: Vec<Item>,
 }
 
-/// Generates (once) and returns the corpus folder for `questions`.
+#[path = "support/corpus.rs"]
+mod support;
+
 fn corpus(questions: usize) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("target/bench-corpus/syn{questions}"));
-    if !dir.join("manifest.json").is_file() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/corpus/gen_corpus.py"))
-            .args(["--questions", &questions.to_string(), "--out"])
-            .arg(&dir)
-            .status()
-            .expect("python3 runs gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
-    dir
+    support::generated_corpus(questions)
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux only).

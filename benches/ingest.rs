@@ -4,23 +4,14 @@
 //! `../shared/corpus/gen_corpus.py` (default 10,000 questions) into
 //! `target/bench-corpus/`, then times five ingests and prints the median.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::Instant;
 
+#[path = "support/corpus.rs"]
+mod support;
+
 fn corpus(questions: usize) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("target/bench-corpus/syn{questions}"));
-    if !dir.join("manifest.json").is_file() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/corpus/gen_corpus.py"))
-            .args(["--questions", &questions.to_string(), "--out"])
-            .arg(&dir)
-            .status()
-            .expect("python3 runs gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
-    dir
+    support::generated_corpus(questions)
 }
 
 fn main() {

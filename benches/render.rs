@@ -16,7 +16,7 @@
 //! and times loading the precompiled syntax set and the first highlight, which is
 //! what every `srebook build` pays once.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -26,19 +26,11 @@ use srebook::render;
 
 const CHILD_ENV: &str = "SREBOOK_BENCH_CHILD";
 
+#[path = "support/corpus.rs"]
+mod support;
+
 fn corpus(questions: usize) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("target/bench-corpus/syn{questions}"));
-    if !dir.join("manifest.json").is_file() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/corpus/gen_corpus.py"))
-            .args(["--questions", &questions.to_string(), "--out"])
-            .arg(&dir)
-            .status()
-            .expect("python3 runs gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
-    dir
+    support::generated_corpus(questions)
 }
 
 /// CPU time used so far by this process, all threads (Linux: /proc/self/stat,

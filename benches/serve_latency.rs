@@ -11,12 +11,13 @@
 //! it builds after each reload are finished). The server's own per-stage
 //! timings of those rebuilds are printed too, to show where the time goes.
 
+#[path = "support/corpus.rs"]
+mod corpus;
 #[path = "../tests/serve/support.rs"]
 mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::{LiveSocket, Server, WAIT};
@@ -44,17 +45,7 @@ fn corpus_dir(name: &str) -> Option<PathBuf> {
         return Some(seeds);
     }
     let questions: usize = name.parse().expect("a corpus is `seeds` or a number of questions");
-    let dir = root.join(format!("target/bench-corpus/syn{questions}"));
-    if !dir.join("manifest.json").is_file() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/corpus/gen_corpus.py"))
-            .args(["--questions", &questions.to_string(), "--out"])
-            .arg(&dir)
-            .status()
-            .expect("python3 runs gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
-    Some(dir)
+    Some(corpus::generated_corpus(questions))
 }
 
 fn bench(name: &str, source: &Path) {
