@@ -130,20 +130,29 @@ impl<'c> Classifier<'c> {
     /// story prompts they get the story chapter's prior, and the section
     /// they sit in, named after the questions around them, does not count.
     pub fn score(&self, entry: &AnalysedEntry) -> ChapterScores {
-        let weights = self.config;
         let is_guide = entry.kind == EntryKind::Guide;
         let trust = self.section_trust.get(entry.section_id).copied().unwrap_or(1.0);
-        let section_weight = if is_guide { 0.0 } else { weights.section_weight as f32 * trust };
+        let section_weight = if is_guide { 0.0 } else { self.config.section_weight as f32 * trust };
+        self.score_with_section(entry, section_weight)
+    }
+
+    /// The scores with the section name weighted by `section_weight`
+    /// (0 leaves it out).
+    fn score_with_section(&self, entry: &AnalysedEntry, section_weight: f32) -> ChapterScores {
+        let weights = self.config;
         let mut scores: Vec<f32> = self
             .profiles
             .iter()
             .map(|profile| {
-                weights.question_weight as f32 * profile.dot(&entry.classify_question)
-                    + weights.answer_weight as f32 * profile.dot(&entry.classify_answer)
-                    + section_weight * profile.dot(&entry.classify_section)
+                let mut score = weights.question_weight as f32 * profile.dot(&entry.classify_question)
+                    + weights.answer_weight as f32 * profile.dot(&entry.classify_answer);
+                if section_weight != 0.0 {
+                    score += section_weight * profile.dot(&entry.classify_section);
+                }
+                score
             })
             .collect();
-        if let (true, Some(story)) = (entry.intent.is_story || is_guide, self.story_chapter) {
+        if let (true, Some(story)) = (entry.intent.is_story || entry.kind == EntryKind::Guide, self.story_chapter) {
             scores[story] += weights.story_weight as f32;
         }
         ChapterScores(scores)
@@ -170,7 +179,7 @@ impl<'c> Classifier<'c> {
                 if entry.kind == EntryKind::Guide || name.0[name.best()] <= 0.0 {
                     return None;
                 }
-                Some(self.score_content(entry).best() == name.best())
+                Some(self.score_with_section(entry, 0.0).best() == name.best())
             })
             .collect();
         for (entry, agrees) in entries.iter().zip(agrees) {
@@ -180,23 +189,6 @@ impl<'c> Classifier<'c> {
             }
         }
         self.section_trust = agreeing.iter().zip(&members).map(|(&k, &n)| (k + 1) as f32 / (n + 1) as f32).collect();
-    }
-
-    /// [`Classifier::score`] without the section name.
-    fn score_content(&self, entry: &AnalysedEntry) -> ChapterScores {
-        let weights = self.config;
-        let mut scores: Vec<f32> = self
-            .profiles
-            .iter()
-            .map(|profile| {
-                weights.question_weight as f32 * profile.dot(&entry.classify_question)
-                    + weights.answer_weight as f32 * profile.dot(&entry.classify_answer)
-            })
-            .collect();
-        if let (true, Some(story)) = (entry.intent.is_story || entry.kind == EntryKind::Guide, self.story_chapter) {
-            scores[story] += weights.story_weight as f32;
-        }
-        ChapterScores(scores)
     }
 
     /// How close an entry's question is to one chapter's profile: how
