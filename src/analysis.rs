@@ -161,6 +161,10 @@ pub const SRE_SYNONYMS: &[Synonym] = &[
     ("operations", &["ops"]),
     ("developer", &["dev"]),
     ("chaos engineering", &["chaos testing", "chaos experiments"]),
+    // Behavioural prompts reword the same story with everyday synonyms.
+    ("outage", &["outages", "downtime"]),
+    ("conflict", &["conflicts", "disagreement", "disagreements"]),
+    ("colleague", &["colleagues", "teammate", "teammates", "coworker", "coworkers", "co-worker", "co-workers"]),
 ];
 
 /// Longest synonym variant, in words: phrase matching never looks further.

@@ -48,7 +48,7 @@ fn story_patterns() -> &'static [Regex] {
     PATTERNS.get_or_init(|| {
         compile(&[
             // "tell me about / describe / share ... a time (when) ..."
-            r"\b(tell (me|us) about|describe|share|discuss|give|recall|talk about|walk (me|us) through)\b[^?.]*?\b(a|an|one)\s+([\w-]+\s+){0,3}?(time|situation|occasion|instance|example|experience|incident|scenario|project|story|mistake|conflict|disagreement|achievement|accomplishment)\b",
+            r"\b(tell (me|us) about|describe|share|discuss|give|recall|talk about|walk (me|us) through)\b[^?.]*?\b(a|an|one)\s+([\w-]+\s+){0,3}?(time|situation|occasion|instance|example|experience|incident|scenario|project|story|mistake|outage|failure|conflict|disagreement|achievement|accomplishment)\b",
             r"\bhave you ever\b",
             // "the most challenging incident you've handled"
             r"\bmost (challenging|complex|difficult|interesting|stressful|memorable)\b[^?]*\byou('ve| have)?\s+(handled|tackled|solved|faced|resolved|dealt|led|worked|managed|done|built)\b",
@@ -87,6 +87,8 @@ fn framing_patterns() -> &'static [Regex] {
             r"\b(how|what) did you (do|approach|handle|manage|achieve|learn)( (it|this|that))?\b",
             r"\bwhat (was|were) the (impact|result|outcome)s?\b",
             r"\bwhat did you learn( from it)?\b",
+            r"\b(and )?what you learned( from (it|that|this))?\b",
+            r"\b(and )?how (you|it was|they were) (resolved|handled|fixed)( it)?\b",
         ])
     })
 }
@@ -134,6 +136,7 @@ mod tests {
             "Describe a tricky pager incident you fixed at night.",
             "Tell me about a conflict with a teammate and how you resolved it.",
             "Describe a mistake you made in production.",
+            "Describe an outage you caused and what you learned from it.",
         ] {
             assert!(QuestionIntent::of(question).is_story, "{question}");
         }
