@@ -134,8 +134,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             if timings {
-                for (stage, duration) in report.timings.stages() {
-                    eprintln!("  {stage:<10} {:>9.1} ms", duration.as_secs_f64() * 1000.0);
+                for (index, (stage, duration)) in report.timings.stages().iter().enumerate() {
+                    let cpu = report
+                        .timings
+                        .cpu_time(index)
+                        .map(|cpu| format!("  cpu {:>7.0} ms", cpu.as_secs_f64() * 1000.0));
+                    let peak = report
+                        .timings
+                        .peak_memory(index)
+                        .map(|bytes| format!("  peak {:>6.0} MiB", bytes as f64 / (1024.0 * 1024.0)));
+                    eprintln!(
+                        "  {stage:<10} {:>9.1} ms{}{}",
+                        duration.as_secs_f64() * 1000.0,
+                        cpu.unwrap_or_default(),
+                        peak.unwrap_or_default()
+                    );
                 }
             }
             if !quiet {
