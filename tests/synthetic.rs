@@ -2,36 +2,45 @@
 //! styles with its own quirks (mojibake in headings, sections at odd levels).
 //! Every question in its manifest must be found, and nothing else.
 
-use std::collections::HashMap;
-use std::path::Path;
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 fn normalise(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-#[test]
-fn every_generated_question_is_found_once() {
+/// A generated corpus of `questions` questions in `dir/syn`, with its
+/// manifest (the answer key, not a source) moved to `dir/manifest.json`;
+/// `None`, with the reason printed, where the generator cannot run.
+fn generated_corpus(dir: &Path, questions: usize) -> Option<PathBuf> {
     let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gen_corpus.py");
     if !generator.is_file() {
         eprintln!("skipped: {} is not there", generator.display());
-        return;
+        return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("syn");
+    let corpus = dir.join("syn");
     let status = std::process::Command::new("python3")
         .arg(&generator)
-        .args(["--questions", "1000", "--out"])
+        .args(["--questions", &questions.to_string(), "--out"])
         .arg(&corpus)
         .stdout(std::process::Stdio::null())
         .status();
     let Ok(status) = status else {
         eprintln!("skipped: python3 is not available");
-        return;
+        return None;
     };
     assert!(status.success());
-    // The manifest is the answer key, not a source: move it out of the way.
+    std::fs::rename(corpus.join("manifest.json"), dir.join("manifest.json")).unwrap();
+    Some(corpus)
+}
+
+#[test]
+fn every_generated_question_is_found_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(corpus) = generated_corpus(dir.path(), 1000) else { return };
     let manifest_path = dir.path().join("manifest.json");
-    std::fs::rename(corpus.join("manifest.json"), &manifest_path).unwrap();
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     let walked = srebook::ingest::walk(&corpus, &[]).unwrap();
     let decoded = srebook::ingest::decode_all(&walked.files);
@@ -52,4 +61,43 @@ fn every_generated_question_is_found_once() {
     assert!(missing.is_empty(), "{} of {} questions not found: {missing:#?}", missing.len(), items.len());
     let extra: Vec<_> = found.iter().filter(|(_, count)| **count > 0).map(|(key, _)| key).collect();
     assert!(extra.is_empty(), "entries that are not questions: {extra:#?}");
+}
+
+/// A book past 400 topics prints one page per chapter under `print/`, with
+/// `print.html` linking them; every topic is printed exactly once.
+#[test]
+fn a_large_book_prints_one_part_per_chapter() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(corpus) = generated_corpus(dir.path(), 2500) else { return };
+    let site = dir.path().join("site");
+    common::srebook(dir.path())
+        .args(["build", "--quiet", "--content"])
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success();
+    let inspect = common::srebook(dir.path()).args(["inspect", "--json", "--content"]).arg(&corpus).output().unwrap();
+    let book: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    let topics = book["topics"].as_array().unwrap();
+    assert!(topics.len() > 400, "the corpus should give a large book, gave {} topics", topics.len());
+
+    let cover = std::fs::read_to_string(site.join("print.html")).unwrap();
+    let mut printed: HashSet<String> = HashSet::new();
+    for chapter in book["chapters"].as_array().unwrap() {
+        let slug = chapter["slug"].as_str().unwrap();
+        assert!(cover.contains(&format!("href=\"print/{slug}.html\"")), "print.html does not link part {slug}");
+        let part = std::fs::read_to_string(site.join(format!("print/{slug}.html"))).unwrap();
+        for topic in chapter["topics"].as_array().unwrap() {
+            let topic = topic.as_str().unwrap();
+            assert!(
+                part.contains(&format!("<article class=\"print-topic\" id=\"{topic}\">")),
+                "{topic} missing from part {slug}"
+            );
+            assert!(printed.insert(topic.to_string()), "{topic} printed twice");
+        }
+        assert_eq!(part.matches("<article class=\"print-topic\"").count(), chapter["topics"].as_array().unwrap().len());
+    }
+    assert_eq!(printed.len(), topics.len());
+    assert!(!cover.contains("class=\"print-topic\""), "the cover of a book in parts holds no topics");
 }

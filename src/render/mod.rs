@@ -6,6 +6,7 @@
 mod highlight;
 mod markdown;
 mod overlap;
+mod print;
 mod theme;
 
 use std::collections::{HashMap, HashSet};
@@ -16,7 +17,10 @@ use serde::Serialize;
 
 pub use highlight::{escape_html, highlight, stylesheet as highlight_css, warm_up as warm_up_highlighter};
 pub use markdown::{render_markdown, slug};
+pub use print::{part_path as print_part_path, PRINT_PATH};
 pub use theme::Theme;
+
+use print::PrintChapter;
 
 use crate::model::{Book, Chapter, Entry, EntryKind, Topic};
 use crate::output::SiteSink;
@@ -131,13 +135,48 @@ pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteS
     for (i, chapter) in book.chapters.iter().enumerate() {
         site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
     }
-    // Each topic's answers are rendered once, for its page and for print.html.
-    let answers: Vec<Vec<Answer>> = site.reading_order.par_iter().map(|topic| site.answers(topic)).collect();
-    site.reading_order.par_iter().zip(&answers).enumerate().try_for_each(|(i, (topic, answers))| {
-        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(i, topic, answers))
-    })?;
-    site.write_page(sink, "print.html", "print.html", site.print_context(&answers))?;
-    let mut pages = 4 + book.chapters.len() + site.reading_order.len();
+    // Each topic's answers are rendered once, for its page and its printable page.
+    if site.print_in_parts() {
+        // Chapter by chapter, so only one chapter's answers are held at a
+        // time; its printable part renders beside its topic pages.
+        site.write_page(sink, "print.html", PRINT_PATH, site.print_context(PRINT_PATH, &[], ""))?;
+        for (number, chapter, range) in site.chapter_ranges() {
+            let topics = &site.reading_order[range.clone()];
+            let answers: Vec<Vec<Answer>> = topics.par_iter().map(|topic| site.answers(topic)).collect();
+            let (pages, part) = rayon::join(
+                || site.write_topic_pages(sink, range.start, topics, &answers),
+                || {
+                    let part = PrintChapter {
+                        number,
+                        chapter,
+                        topics: topics.iter().copied().zip(answers.iter().map(Vec::as_slice)).collect(),
+                    };
+                    let path = print::part_path(&chapter.slug);
+                    site.write_page(sink, "print.html", &path, site.print_context(&path, &[part], &chapter.slug))
+                },
+            );
+            pages?;
+            part?;
+        }
+    } else {
+        let answers: Vec<Vec<Answer>> = site.reading_order.par_iter().map(|topic| site.answers(topic)).collect();
+        site.write_topic_pages(sink, 0, &site.reading_order, &answers)?;
+        let chapters: Vec<PrintChapter> = site
+            .chapter_ranges()
+            .map(|(number, chapter, range)| PrintChapter {
+                number,
+                chapter,
+                topics: site.reading_order[range.clone()]
+                    .iter()
+                    .copied()
+                    .zip(answers[range].iter().map(Vec::as_slice))
+                    .collect(),
+            })
+            .collect();
+        site.write_page(sink, "print.html", PRINT_PATH, site.print_context(PRINT_PATH, &chapters, ""))?;
+    }
+    let print_parts = if site.print_in_parts() { book.chapters.len() } else { 0 };
+    let mut pages = 4 + book.chapters.len() + site.reading_order.len() + print_parts;
     pages += overlap::render_overlap(&site, sink)?;
     if let Some(url) = &config.book.site_url {
         sink.write("sitemap.xml", site.sitemap(url).as_bytes())?;
@@ -192,6 +231,7 @@ impl<'a> Site<'a> {
             base.insert("nav", &nav);
         }
         base.insert("search_enabled", &true);
+        base.insert("print_in_parts", &!full_nav);
         base.insert("srebook_version", env!("CARGO_PKG_VERSION"));
         base.insert("prev", &None::<Link>);
         base.insert("next", &None::<Link>);
@@ -258,6 +298,38 @@ impl<'a> Site<'a> {
     fn write_page(&self, sink: &dyn SiteSink, template: &str, path: &str, ctx: tera::Context) -> Result<()> {
         let html = self.theme.tera.render(template, &ctx).map_err(|e| theme::template_error(Path::new(template), e))?;
         sink.write(path, html.as_bytes())
+    }
+
+    /// Whether the printable book is one page per chapter rather than one
+    /// page (see `print.rs`).
+    fn print_in_parts(&self) -> bool {
+        !self.full_nav
+    }
+
+    /// Each chapter with its 1-based number and the range of its topics in
+    /// `reading_order`.
+    fn chapter_ranges(&self) -> impl Iterator<Item = (usize, &'a Chapter, std::ops::Range<usize>)> + '_ {
+        let mut start = 0;
+        self.book.chapters.iter().enumerate().map(move |(i, chapter)| {
+            let count = chapter.topics.iter().filter(|slug| self.topics.contains_key(slug.as_str())).count();
+            let range = start..start + count;
+            start += count;
+            (i + 1, chapter, range)
+        })
+    }
+
+    /// The pages of `topics`, which start at position `first` of the
+    /// reading order, in parallel.
+    fn write_topic_pages(
+        &self,
+        sink: &dyn SiteSink,
+        first: usize,
+        topics: &[&'a Topic],
+        answers: &[Vec<Answer<'a>>],
+    ) -> Result<()> {
+        topics.par_iter().zip(answers).enumerate().try_for_each(|(i, (topic, answers))| {
+            self.write_page(sink, "topic.html", &topic_path(topic), self.topic_context(first + i, topic, answers))
+        })
     }
 
     fn index_context(&self) -> tera::Context {
@@ -427,39 +499,6 @@ impl<'a> Site<'a> {
         });
         ctx.insert("prev", &prev);
         ctx.insert("next", &next);
-        ctx
-    }
-
-    /// The whole book on one page. `answers` is in reading order; anchors
-    /// get the topic's slug in front so they stay unique on the page.
-    fn print_context(&self, answers: &[Vec<Answer>]) -> tera::Context {
-        let mut next = self.reading_order.iter().zip(answers);
-        let chapters: Vec<serde_json::Value> = self
-            .book
-            .chapters
-            .iter()
-            .map(|c| {
-                let topics: Vec<serde_json::Value> = next
-                    .by_ref()
-                    .take(c.topics.iter().filter(|slug| self.topics.contains_key(slug.as_str())).count())
-                    .map(|(t, answers)| {
-                        let answers: Vec<Answer> = answers
-                            .iter()
-                            .map(|a| Answer {
-                                anchor: format!("{}-{}", t.slug, a.anchor),
-                                html: prefix_anchors(&a.html, &t.slug),
-                                ..a.clone()
-                            })
-                            .collect();
-                        serde_json::json!({"slug": t.slug, "title": t.title, "variants": t.variants, "answers": answers})
-                    })
-                    .collect();
-                serde_json::json!({"slug": c.slug, "title": c.title, "description": c.description, "topics": topics})
-            })
-            .collect();
-        let title = format!("{} (printable)", self.config.book.title);
-        let mut ctx = self.page_context("print", &title, &self.config.book.description, "print.html", "", "");
-        ctx.insert("chapters", &chapters);
         ctx
     }
 
