@@ -185,6 +185,72 @@ pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteS
     Ok(pages)
 }
 
+/// Renders only the pages of `topics` (slugs) into `sink`, for a preview
+/// whose answers changed but whose organisation did not: nothing else on the
+/// site shows an answer except the printable pages ([`render_print_pages`]).
+/// Returns the number of pages written.
+pub fn render_topic_pages(
+    config: &Config,
+    book: &Book,
+    theme: &Theme,
+    sink: &dyn SiteSink,
+    topics: &HashSet<String>,
+) -> Result<usize> {
+    let site = Site::new(config, book, theme);
+    let chosen: Vec<(usize, &Topic)> =
+        site.reading_order.iter().copied().enumerate().filter(|(_, topic)| topics.contains(&topic.slug)).collect();
+    chosen.par_iter().try_for_each(|&(index, topic)| {
+        let answers = site.answers(topic);
+        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(index, topic, &answers))
+    })?;
+    Ok(chosen.len())
+}
+
+/// Renders only the printable pages that show `chapters` (slugs): their
+/// parts, or `print.html` when the book prints on one page. Returns the
+/// number of pages written.
+pub fn render_print_pages(
+    config: &Config,
+    book: &Book,
+    theme: &Theme,
+    sink: &dyn SiteSink,
+    chapters: &HashSet<String>,
+) -> Result<usize> {
+    let site = Site::new(config, book, theme);
+    let print_chapters: Vec<(usize, &Chapter, Vec<&Topic>)> = site
+        .chapter_ranges()
+        .filter(|(_, chapter, _)| !site.print_in_parts() || chapters.contains(&chapter.slug))
+        .map(|(number, chapter, range)| (number, chapter, site.reading_order[range].to_vec()))
+        .collect();
+    if print_chapters.is_empty() || chapters.is_empty() {
+        return Ok(0);
+    }
+    let answers: Vec<Vec<Vec<Answer>>> = print_chapters
+        .iter()
+        .map(|(_, _, topics)| topics.par_iter().map(|topic| site.answers(topic)).collect())
+        .collect();
+    let parts: Vec<PrintChapter> = print_chapters
+        .iter()
+        .zip(&answers)
+        .map(|((number, chapter, topics), answers)| PrintChapter {
+            number: *number,
+            chapter,
+            topics: topics.iter().copied().zip(answers.iter().map(Vec::as_slice)).collect(),
+        })
+        .collect();
+    if site.print_in_parts() {
+        parts.into_par_iter().try_for_each(|part| {
+            let path = print::part_path(&part.chapter.slug);
+            let slug = &part.chapter.slug;
+            site.write_page(sink, "print.html", &path, site.print_context(&path, &[part], slug))
+        })?;
+        Ok(print_chapters.len())
+    } else {
+        site.write_page(sink, "print.html", PRINT_PATH, site.print_context(PRINT_PATH, &parts, ""))?;
+        Ok(1)
+    }
+}
+
 fn book_description(config: &Config) -> String {
     config.book.description.clone()
 }

@@ -38,7 +38,7 @@ use tokio::sync::{oneshot, watch as channel};
 use self::indexing::{SearchSlot, SearchWorker};
 use self::overlay::Problem;
 pub use self::rebuild::BookArgs;
-use self::rebuild::{Builder, Changes, Rebuilt};
+use self::rebuild::{Builder, Changes, Rebuilt, Settled};
 use self::site::LiveState;
 use self::watch::{BookWatcher, Debounce};
 use crate::BookPaths;
@@ -230,6 +230,21 @@ fn rebuild_loop(
         if let Some(book) = builder.book().filter(|_| published) {
             indexer.index(book);
         }
+        // An answers-only edit was published from the previous organisation;
+        // organise in full now, unless another change is already waiting
+        // (it is handled first, and this waits for the next quiet moment).
+        if builder.needs_settling() && !watcher.has_pending() {
+            let started = Instant::now();
+            let previous = live.borrow().site.clone();
+            if let Some(previous) = previous {
+                let result = builder.settle(&previous);
+                if publish_settled(&live, result, started, quiet) {
+                    if let Some(book) = builder.book() {
+                        indexer.index(book);
+                    }
+                }
+            }
+        }
         // Files created in a folder before its watch began were missed:
         // check everything once more when a new folder is watched.
         changes = if watcher.follow(&builder.watched_paths()).is_empty() {
@@ -304,6 +319,51 @@ fn publish(
                 state.problem = problem;
                 changed
             });
+            false
+        }
+    }
+}
+
+/// Publishes what settling a provisional book changed, and reports it on
+/// stderr. Returns whether the organisation itself changed (the search
+/// indexes then follow).
+fn publish_settled(
+    live: &channel::Sender<LiveState>,
+    result: crate::Result<Settled>,
+    started: Instant,
+    quiet: bool,
+) -> bool {
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok(settled) => {
+            if !quiet {
+                let stages: Vec<String> = settled
+                    .timings
+                    .stages()
+                    .iter()
+                    .map(|(stage, duration)| format!("{stage} {:.1}", duration.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!(
+                    "  settled in {elapsed:.0} ms: organisation {}; {} files changed [{} ms]",
+                    if settled.reorganised { "changed" } else { "unchanged" },
+                    settled.pages.changed + settled.pages.added + settled.pages.removed,
+                    stages.join(", ")
+                );
+            }
+            if let Some(mut site) = settled.site {
+                live.send_if_modified(|state| {
+                    if let Some(current) = &state.site {
+                        site.adopt_search_from(current);
+                    }
+                    state.site = Some(Arc::new(site));
+                    true
+                });
+            }
+            settled.reorganised
+        }
+        Err(error) => {
+            // The provisional site stays; the next rebuild organises in full.
+            eprintln!("error: {error}");
             false
         }
     }

@@ -8,6 +8,12 @@
 //! - Organise (classify, dedup) is global, so it reruns when any entry or
 //!   its settings changed, and is skipped when none did (a `touch`, a save
 //!   without changes, an edit to `[book]` metadata).
+//! - An edit that changes only answers (the same questions, in the same
+//!   places) is published at once from the previous organisation: only the
+//!   pages of the topics holding those answers are rendered. Organise then
+//!   runs in full in [`Builder::settle`], when no other change is waiting,
+//!   and publishes whatever it changes (the printable pages always; every
+//!   page if an answer moved a question to another topic or chapter).
 //! - Render writes into a [`SnapshotSink`], which keeps the previous bytes
 //!   of every file whose output did not change and counts those that did.
 //! - The search indexes (the browser's files and the server's tantivy index)
@@ -16,7 +22,7 @@
 //!
 //! Nothing here touches the output folder: the preview lives in memory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -95,6 +101,20 @@ struct Organised {
     config: Config,
     /// Shared with the search indexer.
     book: Arc<Book>,
+    /// Chapters whose answers changed since organise last ran in full: the
+    /// book is provisional, and their printable pages are stale. Empty
+    /// when settled.
+    unsettled_chapters: HashSet<String>,
+}
+
+/// A provisional book: the previous organisation with new answers.
+struct Patched {
+    input: Vec<Entry>,
+    book: Book,
+    /// Slugs of the topics that hold a changed answer.
+    topics: HashSet<String>,
+    /// Slugs of their chapters.
+    chapters: HashSet<String>,
 }
 
 impl Organised {
@@ -102,10 +122,52 @@ impl Organised {
     /// same entries, and the same settings apart from `[book]` (what the
     /// site says about itself) and `[build]` (where files are).
     fn still_valid(&self, config: &Config, ingested: &Ingested) -> bool {
+        self.same_settings(config) && self.input.iter().eq(ingested.files.iter().flat_map(|file| file.entries.iter()))
+    }
+
+    fn same_settings(&self, config: &Config) -> bool {
         let mut settings = self.config.clone();
         settings.book.clone_from(&config.book);
         settings.build.clone_from(&config.build);
-        settings == *config && self.input.iter().eq(ingested.files.iter().flat_map(|file| file.entries.iter()))
+        settings == *config
+    }
+
+    /// This book with the answers of `ingested`, when nothing but answers
+    /// changed: the same settings, and the same questions from the same
+    /// places in the same order. `None` otherwise.
+    fn patched(&self, config: &Config, ingested: &Ingested) -> Option<Patched> {
+        if !self.same_settings(config) {
+            return None;
+        }
+        let input: Vec<Entry> = ingested.files.iter().flat_map(|file| file.entries.iter().cloned()).collect();
+        let same_questions = input.len() == self.input.len()
+            && input.iter().zip(&self.input).all(|(new, old)| {
+                new.id == old.id
+                    && new.kind == old.kind
+                    && new.question == old.question
+                    && new.source_section == old.source_section
+            });
+        if !same_questions {
+            return None;
+        }
+        let changed: HashMap<&str, &Entry> = input
+            .iter()
+            .zip(&self.input)
+            .filter(|(new, old)| new != old)
+            .map(|(new, _)| (new.id.as_str(), new))
+            .collect();
+        let mut book = (*self.book).clone();
+        for entry in &mut book.entries {
+            if let Some(new) = changed.get(entry.id.as_str()) {
+                entry.answer_markdown.clone_from(&new.answer_markdown);
+                entry.code_blocks.clone_from(&new.code_blocks);
+            }
+        }
+        let touched: Vec<&crate::model::Topic> =
+            book.topics.iter().filter(|t| t.entries.iter().any(|id| changed.contains_key(id.as_str()))).collect();
+        let topics = touched.iter().map(|t| t.slug.clone()).collect();
+        let chapters = touched.iter().map(|t| t.chapter.clone()).collect();
+        Some(Patched { input, book, topics, chapters })
     }
 }
 
@@ -204,14 +266,12 @@ impl Builder {
         let diagnostics = collect_diagnostics(walked.diagnostics, &ingested);
 
         let reuse = self.organised.as_ref().is_some_and(|organised| organised.still_valid(config, &ingested));
-        if !reuse {
-            self.organised = None;
-            let input: Vec<Entry> = ingested.files.iter().flat_map(|file| file.entries.iter().cloned()).collect();
-            let book = crate::organise_entries(config, &self.paths, input.clone(), &mut timings)?;
-            self.organised = Some(Organised { input, config: config.clone(), book: Arc::new(book) });
-        }
-        let organised = self.organised.as_ref().expect("organised above");
-
+        let patch = match (&self.organised, previous) {
+            (Some(organised), Some(_)) if !reuse && !settings_changed && self.rendered => {
+                timings.time("patch", || organised.patched(config, &ingested))
+            }
+            _ => None,
+        };
         let mut rebuilt = Rebuilt {
             site: None,
             pages: PageChanges { total: previous.map_or(0, Site::len), ..PageChanges::default() },
@@ -221,6 +281,41 @@ impl Builder {
             diagnostics,
             timings: Timings::default(),
         };
+        if let (Some(patch), Some(previous)) = (patch, previous) {
+            let mut unsettled_chapters = self.organised.take().map(|o| o.unsettled_chapters).unwrap_or_default();
+            unsettled_chapters.extend(patch.chapters);
+            let organised = Organised {
+                input: patch.input,
+                config: config.clone(),
+                book: Arc::new(patch.book),
+                unsettled_chapters,
+            };
+            let sink = SnapshotSink::patching(previous);
+            let rendered = timings
+                .time("render", || render::render_topic_pages(config, &organised.book, theme, &sink, &patch.topics));
+            self.organised = Some(organised);
+            // After a failed partial render the site is half old, half new:
+            // the next rebuild renders everything.
+            self.rendered = rendered.is_ok();
+            rendered?;
+            let (site, pages) = timings.time("diff", || sink.finish());
+            rebuilt.pages = pages;
+            rebuilt.site = (!pages.is_empty()).then_some(site);
+            rebuilt.timings = timings;
+            return Ok(rebuilt);
+        }
+        if !reuse {
+            self.organised = None;
+            let input: Vec<Entry> = ingested.files.iter().flat_map(|file| file.entries.iter().cloned()).collect();
+            let book = crate::organise_entries(config, &self.paths, input.clone(), &mut timings)?;
+            self.organised = Some(Organised {
+                input,
+                config: config.clone(),
+                book: Arc::new(book),
+                unsettled_chapters: HashSet::new(),
+            });
+        }
+        let organised = self.organised.as_ref().expect("organised above");
         if reuse && !settings_changed && self.rendered && previous.is_some() {
             rebuilt.timings = timings;
             return Ok(rebuilt);
@@ -235,6 +330,56 @@ impl Builder {
         rebuilt.timings = timings;
         Ok(rebuilt)
     }
+
+    /// Whether the book is provisional (see [`Builder::settle`]).
+    pub fn needs_settling(&self) -> bool {
+        self.organised.as_ref().is_some_and(|organised| !organised.unsettled_chapters.is_empty())
+    }
+
+    /// Organises the provisional book in full and renders what that
+    /// changes over `previous`: the printable pages of the chapters whose
+    /// answers changed, or every page when the organisation itself moved.
+    pub fn settle(&mut self, previous: &Site) -> Result<Settled> {
+        let mut timings = Timings::default();
+        let (Some(config), Some(theme), Some(provisional)) = (&self.config, &self.theme, self.organised.take()) else {
+            return Ok(Settled::default());
+        };
+        let book = crate::organise_entries(config, &self.paths, provisional.input.clone(), &mut timings)?;
+        let reorganised = book.chapters != provisional.book.chapters || book.topics != provisional.book.topics;
+        let organised = Organised {
+            input: provisional.input,
+            config: provisional.config,
+            book: Arc::new(book),
+            unsettled_chapters: HashSet::new(),
+        };
+        let (sink, rendered) = if reorganised {
+            let sink = SnapshotSink::new(Some(previous));
+            let rendered = timings.time("render", || render::render_site(config, &organised.book, theme, &sink));
+            (sink, rendered)
+        } else {
+            let sink = SnapshotSink::patching(previous);
+            let chapters = &provisional.unsettled_chapters;
+            let rendered =
+                timings.time("render", || render::render_print_pages(config, &organised.book, theme, &sink, chapters));
+            (sink, rendered)
+        };
+        self.organised = Some(organised);
+        self.rendered = rendered.is_ok();
+        rendered?;
+        let (site, pages) = timings.time("diff", || sink.finish());
+        Ok(Settled { site: (!pages.is_empty()).then_some(site), pages, reorganised, timings })
+    }
+}
+
+/// The result of [`Builder::settle`].
+#[derive(Debug, Default)]
+pub struct Settled {
+    /// The new site, or `None` when no file changed.
+    pub site: Option<Site>,
+    pub pages: PageChanges,
+    /// Whether organising in full changed topics or chapters.
+    pub reorganised: bool,
+    pub timings: Timings,
 }
 
 impl Rebuilt {
@@ -308,12 +453,44 @@ mod tests {
         std::fs::write(dir.path().join("content/a.md"), "## 1. What is an error budget?\n\nEDITED.\n").unwrap();
         let second = builder.rebuild(&content_change("a.md"), Some(&site)).unwrap();
         assert_eq!((second.sources_read, second.sources_reingested), (1, 1));
-        // The topic page and print.html show the answer; nothing else does.
-        assert_eq!(second.pages.changed, 2, "{:?}", second.pages);
+        // Only the answer changed: its topic page is published at once,
+        // without organising again.
+        assert_eq!(second.pages.changed, 1, "{:?}", second.pages);
         assert_eq!(second.pages.added + second.pages.removed, 0);
+        assert!(second.timings.stages().iter().all(|(stage, _)| *stage != "dedup"));
         let next = second.site.unwrap();
         assert_eq!(next.generation, 2);
-        assert!(String::from_utf8_lossy(&next.get("print.html").unwrap().bytes).contains("EDITED."));
+        let page = next.pages_named("error-budget.html").pop().expect("the edited topic has a page");
+        assert!(String::from_utf8_lossy(&next.get(&page).unwrap().bytes).contains("EDITED."));
+        assert!(!String::from_utf8_lossy(&next.get("print.html").unwrap().bytes).contains("EDITED."));
+
+        // Settling organises in full and brings print.html, the other page
+        // showing the answer, up to date; the organisation did not move.
+        assert!(builder.needs_settling());
+        let settled = builder.settle(&next).unwrap();
+        assert!(!settled.reorganised);
+        assert_eq!(settled.pages.changed, 1, "{:?}", settled.pages);
+        let last = settled.site.unwrap();
+        assert!(String::from_utf8_lossy(&last.get("print.html").unwrap().bytes).contains("EDITED."));
+        assert_eq!(last.len(), site.len());
+        assert!(!builder.needs_settling());
+    }
+
+    #[test]
+    fn an_edited_question_is_organised_again_at_once() {
+        let dir = book();
+        let mut builder = builder(dir.path());
+        let site = builder.rebuild(&Changes::everything(), None).unwrap().site.unwrap();
+        std::fs::write(dir.path().join("content/a.md"), "## 1. What is toil?\n\nWhat you may spend.\n").unwrap();
+        let rebuilt = builder.rebuild(&content_change("a.md"), Some(&site)).unwrap();
+        assert!(rebuilt.timings.stages().iter().any(|(stage, _)| *stage == "dedup"));
+        assert!(!builder.needs_settling());
+        let next = rebuilt.site.unwrap();
+        assert!(
+            next.pages_named(".html").iter().any(|path| path.ends_with("toil.html")),
+            "{:?}",
+            next.pages_named(".html")
+        );
     }
 
     #[test]

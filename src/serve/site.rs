@@ -53,6 +53,14 @@ pub struct Site {
 }
 
 impl Site {
+    /// The paths of the files whose path ends with `suffix`, sorted.
+    #[cfg(test)]
+    pub fn pages_named(&self, suffix: &str) -> Vec<String> {
+        let mut paths: Vec<String> = self.pages.keys().filter(|path| path.ends_with(suffix)).cloned().collect();
+        paths.sort();
+        paths
+    }
+
     /// The file at a site-relative path (`slos/index.html`).
     pub fn get(&self, path: &str) -> Option<&Page> {
         self.pages.get(path)
@@ -150,6 +158,9 @@ impl PageChanges {
 /// files whose output really changed count as changed.
 pub struct SnapshotSink<'a> {
     previous: Option<&'a Site>,
+    /// Keep the previous version of every file not written (a partial
+    /// render), rather than counting it as removed.
+    keep_unwritten: bool,
     generation: u64,
     pages: Mutex<HashMap<String, Page>>,
     changed: AtomicUsize,
@@ -162,6 +173,7 @@ impl<'a> SnapshotSink<'a> {
     pub fn new(previous: Option<&'a Site>) -> SnapshotSink<'a> {
         SnapshotSink {
             previous,
+            keep_unwritten: false,
             generation: previous.map_or(1, |site| site.generation + 1),
             pages: Mutex::default(),
             changed: AtomicUsize::new(0),
@@ -170,13 +182,26 @@ impl<'a> SnapshotSink<'a> {
         }
     }
 
+    /// A sink for a partial render over `previous`: files not written keep
+    /// their previous bytes (and generation) instead of being removed.
+    pub fn patching(previous: &'a Site) -> SnapshotSink<'a> {
+        SnapshotSink { keep_unwritten: true, ..SnapshotSink::new(Some(previous)) }
+    }
+
     /// The finished site and what changed. When nothing changed, the site
     /// keeps the previous generation and the caller should keep serving the
     /// previous one. Render writes no search index, so the previous one does
     /// not count as removed; publishing adds it back
     /// ([`Site::adopt_search_from`]).
     pub fn finish(self) -> (Site, PageChanges) {
-        let pages = self.pages.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut pages = self.pages.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let (true, Some(previous)) = (self.keep_unwritten, self.previous) {
+            for (path, page) in &previous.pages {
+                if !is_search_file(path) {
+                    pages.entry(path.clone()).or_insert_with(|| page.clone());
+                }
+            }
+        }
         let removed_paths: Vec<&String> = match self.previous {
             Some(previous) => {
                 previous.pages.keys().filter(|path| !pages.contains_key(*path) && !is_search_file(path)).collect()

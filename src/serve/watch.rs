@@ -356,6 +356,13 @@ impl BookWatcher {
         sources.iter().filter(|rel| self.writing.contains_key(&content.join(rel.as_str()))).cloned().collect()
     }
 
+    /// Whether changes have arrived that [`next_changes`](BookWatcher::next_changes)
+    /// has not returned yet. Does not block.
+    pub fn has_pending(&mut self) -> bool {
+        self.being_written(&[]);
+        !self.backlog.is_empty()
+    }
+
     /// Blocks until something changed and the events have settled; returns
     /// everything that changed. `None` once stopped.
     pub fn next_changes(&mut self) -> Option<Changes> {

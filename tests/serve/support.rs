@@ -73,6 +73,20 @@ impl Server {
         }
     }
 
+    /// Waits until a line containing each of `needles` has been printed, in
+    /// any order.
+    pub fn wait_for_lines(&mut self, needles: &[&str]) {
+        let deadline = Instant::now() + WAIT;
+        let mut missing: Vec<&str> = needles.to_vec();
+        while !missing.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => missing.retain(|needle| !line.contains(needle)),
+                Err(_) => panic!("no {missing:?} from srebook serve; it printed:\n{}", self.log()),
+            }
+        }
+    }
+
     /// Everything the server printed so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
