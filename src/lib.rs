@@ -100,13 +100,20 @@ pub struct BuildOptions {
 pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
     output::check_output_dir(&paths.output_dir, &paths.content_dir, options.force)?;
+    // syntect's start-up is paid beside ingest and organise, not before render.
+    std::thread::spawn(render::warm_up_highlighter);
     let theme = timings.time("theme", || render::Theme::load(&paths.root_dir))?;
     // Before the sources are read: an edit during the build leaves the search index stale, not wrongly fresh.
     let sources_fingerprint = search::Fingerprint::of(paths)?;
     let book = organise_book(config, paths, &mut timings)?;
     let staging = output::Staging::begin(&paths.output_dir)?;
-    let pages = timings.time("render", || render::render_site(config, &book, &theme, &staging))?;
-    timings.time("index", || search::write_indexes(&book, paths, sources_fingerprint, &staging))?;
+    // Render and index both read the book and write disjoint files: side
+    // by side, each fills the gaps the other leaves on the cores.
+    let (pages, indexed) = timings.time_concurrently(
+        ("render", || render::render_site(config, &book, &theme, &staging)),
+        ("index", || search::write_indexes(&book, paths, sources_fingerprint, &staging)),
+    );
+    let (pages, ()) = (pages?, indexed?);
     timings.time("write", || staging.commit())?;
     Ok(BuildReport {
         sources: book.source_count(),

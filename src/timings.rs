@@ -27,6 +27,29 @@ impl Timings {
         result
     }
 
+    /// Runs two stages side by side (`rayon::join`) and records each one's
+    /// wall time. Their CPU time cannot be told apart, so both are recorded
+    /// without it; the peak memory recorded is the pair's.
+    pub fn time_concurrently<A: Send, B: Send>(
+        &mut self,
+        (first_name, first): (&'static str, impl FnOnce() -> A + Send),
+        (second_name, second): (&'static str, impl FnOnce() -> B + Send),
+    ) -> (A, B) {
+        fn timed<T>(stage: impl FnOnce() -> T) -> (T, Duration) {
+            let start = Instant::now();
+            let result = stage();
+            (result, start.elapsed())
+        }
+        let ((a, a_wall), (b, b_wall)) = rayon::join(|| timed(first), || timed(second));
+        let peak = peak_resident_bytes();
+        for (name, wall) in [(first_name, a_wall), (second_name, b_wall)] {
+            self.stages.push((name, wall));
+            self.cpu.push(None);
+            self.peak_memory.push(peak);
+        }
+        (a, b)
+    }
+
     /// Each stage and its duration, in order.
     pub fn stages(&self) -> &[(&'static str, Duration)] {
         &self.stages
