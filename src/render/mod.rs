@@ -104,11 +104,16 @@ struct Site<'a> {
     /// repeat the whole table of contents (mdBook's 90 MB at 10,000
     /// questions).
     full_nav: bool,
+    /// Whether the printable book is one page per chapter (see `print.rs`).
+    print_in_parts: bool,
     base: tera::Context,
 }
 
 /// Books with at most this many topics list every topic in every sidebar.
 const FULL_NAV_LIMIT: usize = 400;
+
+/// Books with more topics than this print one page per chapter.
+const PRINT_IN_ONE_PAGE_LIMIT: usize = 400;
 
 /// Topics shown either side of the current one in a windowed sidebar.
 const NAV_WINDOW: usize = 12;
@@ -297,11 +302,24 @@ impl<'a> Site<'a> {
             base.insert("nav", &nav);
         }
         base.insert("search_enabled", &true);
-        base.insert("print_in_parts", &!full_nav);
+        let print_in_parts = book.topics.len() > PRINT_IN_ONE_PAGE_LIMIT;
+        base.insert("print_in_parts", &print_in_parts);
         base.insert("srebook_version", env!("CARGO_PKG_VERSION"));
         base.insert("prev", &None::<Link>);
         base.insert("next", &None::<Link>);
-        Site { config, book, theme, entries, topics, chapter_titles, reading_order, nav, full_nav, base }
+        Site {
+            config,
+            book,
+            theme,
+            entries,
+            topics,
+            chapter_titles,
+            reading_order,
+            nav,
+            full_nav,
+            print_in_parts,
+            base,
+        }
     }
 
     /// The context every page starts from. `chapter` and `topic` are the
@@ -369,7 +387,7 @@ impl<'a> Site<'a> {
     /// Whether the printable book is one page per chapter rather than one
     /// page (see `print.rs`).
     fn print_in_parts(&self) -> bool {
-        !self.full_nav
+        self.print_in_parts
     }
 
     /// Each chapter with its 1-based number and the range of its topics in

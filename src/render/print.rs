@@ -1,5 +1,5 @@
 //! The printable book. A small book prints as one page, `print.html`. A
-//! large one (past [`FULL_NAV_LIMIT`](super::FULL_NAV_LIMIT) topics) prints
+//! large one (past [`PRINT_IN_ONE_PAGE_LIMIT`](super::PRINT_IN_ONE_PAGE_LIMIT) topics) prints
 //! one page per chapter, `print/<chapter>.html`, with `print.html` as their
 //! cover: one page of 10,000 questions is tens of megabytes that no browser
 //! lays out comfortably, and rendering it as one template holds all of it
