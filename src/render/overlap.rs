@@ -13,6 +13,12 @@ use crate::Result;
 /// Site-relative path of the page.
 pub const OVERLAP_PATH: &str = "overlap.html";
 
+/// Sources shown in the shared-topics table: it has a cell per pair, so past
+/// a few dozen sources it stops being readable and grows quadratically (a
+/// thousand sources made a 43 MB page). The sources answering the most
+/// topics are shown; the coverage table, one row per source, lists all.
+const SHARED_TABLE_SOURCES: usize = 30;
+
 /// Shades of the heat map above "none"; `static/style.css` styles
 /// `.heat-0` to `.heat-4`.
 const LEVELS: usize = 4;
@@ -82,7 +88,14 @@ pub(super) fn render_overlap(site: &Site, sink: &dyn SiteSink) -> Result<usize> 
     let book = site.book;
     let overlap = overlap(book);
     let topics_of = |source: usize| overlap.shared[source][source];
-    let (max_coverage, max_shared) = (overlap.max_coverage(), overlap.max_shared());
+    let shown = most_answering_sources(&overlap, SHARED_TABLE_SOURCES);
+    let max_coverage = overlap.max_coverage();
+    let shared_counts = &overlap.shared;
+    let max_shared = shown
+        .iter()
+        .flat_map(|&s| shown.iter().filter(move |&&t| t != s).map(move |&t| shared_counts[s][t]))
+        .max()
+        .unwrap_or(0);
     let coverage: Vec<Row> = overlap
         .sources
         .iter()
@@ -96,23 +109,21 @@ pub(super) fn render_overlap(site: &Site, sink: &dyn SiteSink) -> Result<usize> 
                 .collect(),
         })
         .collect();
-    let shared: Vec<Row> = overlap
-        .sources
+    let shared: Vec<Row> = shown
         .iter()
-        .enumerate()
-        .map(|(s, source)| Row {
-            source,
+        .map(|&s| Row {
+            source: &overlap.sources[s],
             topics: topics_of(s),
-            cells: overlap.shared[s]
+            cells: shown
                 .iter()
-                .enumerate()
-                .map(|(t, &count)| {
-                    let own = s == t;
+                .map(|&t| {
+                    let (count, own) = (overlap.shared[s][t], s == t);
                     Cell { count, level: if own { 0 } else { level(count, max_shared) }, own }
                 })
                 .collect(),
         })
         .collect();
+    let shared_sources: Vec<&str> = shown.iter().map(|&s| overlap.sources[s].as_str()).collect();
     let chapters: Vec<Column> =
         book.chapters.iter().map(|c| Column { slug: &c.slug, title: &c.title, path: chapter_path(&c.slug) }).collect();
 
@@ -126,6 +137,8 @@ pub(super) fn render_overlap(site: &Site, sink: &dyn SiteSink) -> Result<usize> 
             "coverage": coverage,
             "coverage_legend": legend(max_coverage),
             "shared": shared,
+            "shared_sources": shared_sources,
+            "shared_hidden": overlap.sources.len() - shown.len(),
             "shared_legend": legend(max_shared),
         }),
     );
@@ -133,9 +146,36 @@ pub(super) fn render_overlap(site: &Site, sink: &dyn SiteSink) -> Result<usize> 
     Ok(1)
 }
 
+/// Indices of the (at most) `limit` sources that answer the most topics,
+/// in source order; ties go to the earlier source.
+fn most_answering_sources(overlap: &crate::organise::Overlap, limit: usize) -> Vec<usize> {
+    let mut sources: Vec<usize> = (0..overlap.sources.len()).collect();
+    if sources.len() > limit {
+        sources.sort_by_key(|&s| (std::cmp::Reverse(overlap.shared[s][s]), s));
+        sources.truncate(limit);
+        sources.sort_unstable();
+    }
+    sources
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shared_table_keeps_the_sources_answering_most() {
+        let counts = [3, 9, 1, 9, 5];
+        let n = counts.len();
+        let shared = (0..n).map(|s| (0..n).map(|t| if s == t { counts[s] } else { 0 }).collect()).collect();
+        let overlap = crate::organise::Overlap {
+            sources: (0..n).map(|s| format!("s{s}")).collect(),
+            chapters: Vec::new(),
+            coverage: vec![Vec::new(); n],
+            shared,
+        };
+        assert_eq!(most_answering_sources(&overlap, 3), [1, 3, 4]);
+        assert_eq!(most_answering_sources(&overlap, 10), [0, 1, 2, 3, 4]);
+    }
 
     #[test]
     fn shades_split_the_counts_into_equal_bands() {
