@@ -17,10 +17,8 @@ use serde::Serialize;
 
 pub use highlight::{escape_html, highlight, stylesheet as highlight_css, warm_up as warm_up_highlighter};
 pub use markdown::{render_markdown, slug};
-pub use print::{part_path as print_part_path, PRINT_PATH};
+pub use print::{PART_TOPICS as PRINT_PART_TOPICS, PRINT_PATH};
 pub use theme::Theme;
-
-use print::PrintChapter;
 
 use crate::model::{Book, Chapter, Entry, EntryKind, Topic};
 use crate::output::SiteSink;
@@ -141,47 +139,25 @@ pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteS
         site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
     }
     // Each topic's answers are rendered once, for its page and its printable page.
-    if site.print_in_parts() {
-        // Chapter by chapter, so only one chapter's answers are held at a
-        // time; its printable part renders beside its topic pages.
-        site.write_page(sink, "print.html", PRINT_PATH, site.print_context(PRINT_PATH, &[], ""))?;
-        for (number, chapter, range) in site.chapter_ranges() {
-            let topics = &site.reading_order[range.clone()];
-            let answers: Vec<Vec<Answer>> = topics.par_iter().map(|topic| site.answers(topic)).collect();
-            let (pages, part) = rayon::join(
-                || site.write_topic_pages(sink, range.start, topics, &answers),
-                || {
-                    let part = PrintChapter {
-                        number,
-                        chapter,
-                        topics: topics.iter().copied().zip(answers.iter().map(Vec::as_slice)).collect(),
-                    };
-                    let path = print::part_path(&chapter.slug);
-                    site.write_page(sink, "print.html", &path, site.print_context(&path, &[part], &chapter.slug))
-                },
-            );
-            pages?;
-            part?;
-        }
+    let print_pages = if site.print_in_parts() {
+        // Part by part, side by side: only the parts being rendered hold
+        // their answers.
+        let parts = site.print_parts();
+        parts.par_iter().try_for_each(|part| {
+            let topics = &site.reading_order[part.range.clone()];
+            let answers: Vec<Vec<Answer>> = topics.iter().map(|topic| site.answers(topic)).collect();
+            site.write_topic_pages(sink, part.range.start, topics, &answers)?;
+            site.write_print_part(sink, part, &answers)
+        })?;
+        site.write_print_cover(sink)?;
+        parts.len() + 1
     } else {
         let answers: Vec<Vec<Answer>> = site.reading_order.par_iter().map(|topic| site.answers(topic)).collect();
         site.write_topic_pages(sink, 0, &site.reading_order, &answers)?;
-        let chapters: Vec<PrintChapter> = site
-            .chapter_ranges()
-            .map(|(number, chapter, range)| PrintChapter {
-                number,
-                chapter,
-                topics: site.reading_order[range.clone()]
-                    .iter()
-                    .copied()
-                    .zip(answers[range].iter().map(Vec::as_slice))
-                    .collect(),
-            })
-            .collect();
-        site.write_page(sink, "print.html", PRINT_PATH, site.print_context(PRINT_PATH, &chapters, ""))?;
-    }
-    let print_parts = if site.print_in_parts() { book.chapters.len() } else { 0 };
-    let mut pages = 4 + book.chapters.len() + site.reading_order.len() + print_parts;
+        site.write_one_page_print(sink, &answers)?;
+        1
+    };
+    let mut pages = 3 + book.chapters.len() + site.reading_order.len() + print_pages;
     pages += overlap::render_overlap(&site, sink)?;
     if let Some(url) = &config.book.site_url {
         sink.write("sitemap.xml", site.sitemap(url).as_bytes())?;
@@ -221,39 +197,7 @@ pub fn render_print_pages(
     sink: &dyn SiteSink,
     chapters: &HashSet<String>,
 ) -> Result<usize> {
-    let site = Site::new(config, book, theme);
-    let print_chapters: Vec<(usize, &Chapter, Vec<&Topic>)> = site
-        .chapter_ranges()
-        .filter(|(_, chapter, _)| !site.print_in_parts() || chapters.contains(&chapter.slug))
-        .map(|(number, chapter, range)| (number, chapter, site.reading_order[range].to_vec()))
-        .collect();
-    if print_chapters.is_empty() || chapters.is_empty() {
-        return Ok(0);
-    }
-    let answers: Vec<Vec<Vec<Answer>>> = print_chapters
-        .iter()
-        .map(|(_, _, topics)| topics.par_iter().map(|topic| site.answers(topic)).collect())
-        .collect();
-    let parts: Vec<PrintChapter> = print_chapters
-        .iter()
-        .zip(&answers)
-        .map(|((number, chapter, topics), answers)| PrintChapter {
-            number: *number,
-            chapter,
-            topics: topics.iter().copied().zip(answers.iter().map(Vec::as_slice)).collect(),
-        })
-        .collect();
-    if site.print_in_parts() {
-        parts.into_par_iter().try_for_each(|part| {
-            let path = print::part_path(&part.chapter.slug);
-            let slug = &part.chapter.slug;
-            site.write_page(sink, "print.html", &path, site.print_context(&path, &[part], slug))
-        })?;
-        Ok(print_chapters.len())
-    } else {
-        site.write_page(sink, "print.html", PRINT_PATH, site.print_context(PRINT_PATH, &parts, ""))?;
-        Ok(1)
-    }
+    Site::new(config, book, theme).write_print_pages(sink, Some(chapters))
 }
 
 fn book_description(config: &Config) -> String {
