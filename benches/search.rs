@@ -50,7 +50,12 @@ fn main() {
     let book_search = BookSearch::of(&book);
     let prepare_ms = ms(start);
     let start = Instant::now();
-    let browser = search::export_browser_index(&book_search.docs, &book_search.vocabulary, &book_search.chapters);
+    let browser = search::export_browser_index(
+        &book_search.docs,
+        &book_search.analysed,
+        &book_search.vocabulary,
+        &book_search.chapters,
+    );
     let browser_ms = ms(start);
     let start = Instant::now();
     let index_dir = search::index_dir_for(&site);

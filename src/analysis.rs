@@ -39,7 +39,7 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Calls `visit` with each word [`words`] would return, without allocating
 /// a string per word.
-fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
+pub fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
     for_each_word_span(text, |word, _| visit(word));
 }
 

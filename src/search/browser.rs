@@ -34,6 +34,7 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::analysed::AnalysedDoc;
 use super::document::{opening, SearchDoc, TextField};
 use super::engine::{ChapterInfo, SNIPPET_CHARS};
 use super::plan::{
@@ -41,7 +42,7 @@ use super::plan::{
     PREFIX_MIN_CHARS, PREFIX_WEIGHT, TYPO_WEIGHT,
 };
 use super::vocabulary::{Vocabulary, VocabularyWord, TYPO_MAX_CHARS, TYPO_MIN_CHARS};
-use crate::analysis::{self, Analyzer, FastHashMap, FnvHasher, PhraseWords};
+use crate::analysis::{Analyzer, FastHashMap, FnvHasher};
 
 /// The site folder of the browser index.
 pub const SEARCH_DIR: &str = "search";
@@ -88,9 +89,13 @@ impl BrowserIndex {
 }
 
 /// The browser index of `docs`.
-pub fn export(docs: &[SearchDoc], vocabulary: &Vocabulary, chapters: &[ChapterInfo]) -> BrowserIndex {
-    let analysed: Vec<AnalysedDoc> = docs.par_iter().map(AnalysedDoc::of).collect();
-    let terms = term_entries(&analysed, vocabulary);
+pub fn export(
+    docs: &[SearchDoc],
+    analysed: &[AnalysedDoc],
+    vocabulary: &Vocabulary,
+    chapters: &[ChapterInfo],
+) -> BrowserIndex {
+    let terms = term_entries(analysed, vocabulary);
     let words: Vec<(String, String)> =
         vocabulary.words().iter().map(|w| (w.word.clone(), json_string(&word_line(w)))).collect();
     let typo_pool = |key: fn(&[char]) -> String| -> Vec<(String, String)> {
@@ -226,43 +231,6 @@ fn word_line(word: &VocabularyWord) -> String {
         (false, true) => format!("{}\t{stem}", word.word),
         (_, false) => format!("{}\t{stem}\tn", word.word),
     }
-}
-
-/// One topic's terms, field by field.
-struct AnalysedDoc {
-    /// Per field (in [`TextField::ALL`] order): term counts and token count.
-    fields: [(FastHashMap<String, u32>, u32); 5],
-    /// The spellings of the synonym phrases it uses (`service level
-    /// objectives`) with their terms. Single words' spellings come from the
-    /// vocabulary.
-    phrases: Vec<(String, String)>,
-}
-
-impl AnalysedDoc {
-    fn of(doc: &SearchDoc) -> AnalysedDoc {
-        let mut phrases = Vec::new();
-        let fields = TextField::ALL.map(|field| {
-            let text = doc.field_text(field);
-            let spans = Analyzer::english().term_spans(&text, PhraseWords::Keep);
-            let length = spans.len() as u32;
-            let mut counts: FastHashMap<String, u32> = FastHashMap::default();
-            for span in spans {
-                let source = &text[span.span];
-                if source.chars().any(|c| !c.is_alphanumeric() && !is_apostrophe(c)) {
-                    phrases.push((span.term.clone(), analysis::words(source).join(" ")));
-                }
-                *counts.entry(span.term).or_default() += 1;
-            }
-            (counts, length)
-        });
-        phrases.sort_unstable();
-        phrases.dedup();
-        AnalysedDoc { fields, phrases }
-    }
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2018}' | '\u{2019}')
 }
 
 /// Every term's spellings, for highlighting: the book's words that analyse to
@@ -547,7 +515,7 @@ mod tests {
             },
         ];
         let chapters = vec![ChapterInfo { slug: "slos".into(), title: "SLOs".into() }];
-        let index = export(&docs, &Vocabulary::build(&docs), &chapters);
+        let index = export(&docs, &AnalysedDoc::all(&docs), &Vocabulary::build(&docs), &chapters);
         let names: Vec<&str> = index.files.iter().map(|(name, _)| name.as_str()).collect();
         assert!(names.contains(&"search/meta.js"));
         for prefix in ["w0", "h0", "e0", "t0", "d0"] {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::model::{Book, Entry, Topic};
 use crate::render::topic_path;
@@ -88,15 +89,20 @@ impl SearchDoc {
 pub fn search_docs(book: &Book) -> Vec<SearchDoc> {
     let entries: HashMap<&str, &Entry> = book.entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let topics: HashMap<&str, &Topic> = book.topics.iter().map(|t| (t.slug.as_str(), t)).collect();
-    book.chapters
+    let in_order: Vec<(&Topic, &str)> = book
+        .chapters
         .iter()
         .flat_map(|chapter| {
-            let entries = &entries;
-            chapter.topics.iter().filter_map(|slug| topics.get(slug.as_str())).map(move |topic| {
-                let topic_entries: Vec<&Entry> =
-                    topic.entries.iter().filter_map(|id| entries.get(id.as_str()).copied()).collect();
-                search_doc(topic, &chapter.title, &topic_entries)
-            })
+            chapter.topics.iter().filter_map(|slug| topics.get(slug.as_str())).map(|t| (*t, chapter.title.as_str()))
+        })
+        .collect();
+    // Parsing the answers' markdown is the costly part; collect keeps the order.
+    in_order
+        .into_par_iter()
+        .map(|(topic, chapter_title)| {
+            let topic_entries: Vec<&Entry> =
+                topic.entries.iter().filter_map(|id| entries.get(id.as_str()).copied()).collect();
+            search_doc(topic, chapter_title, &topic_entries)
         })
         .collect()
 }
@@ -140,7 +146,20 @@ fn push_paragraph(out: &mut String, text: &str) {
 /// About the first `max_chars` characters of `text` with its whitespace
 /// collapsed, cut between words; true when something was cut off.
 pub fn opening(text: &str, max_chars: usize) -> (String, bool) {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Flatten only as far as the cut: a topic's answers can be long.
+    let mut flat = String::with_capacity(max_chars + 16);
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > max_chars {
+            break;
+        }
+    }
     match flat.char_indices().nth(max_chars) {
         None => (flat, false),
         Some((cut, _)) => {
@@ -184,6 +203,23 @@ fn answer_text(markdown: &str) -> AnswerText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opening_cuts_like_flattening_the_whole_text_first() {
+        let whole = |text: &str, max: usize| {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            match flat.char_indices().nth(max) {
+                None => (flat, false),
+                Some((cut, _)) => (flat[..flat[..cut].rfind(' ').unwrap_or(cut)].to_string(), true),
+            }
+        };
+        let texts = ["", "one", "  two  words\n", "naïve café  déjà vu\tand more words here", "abcdefghij klm"];
+        for text in texts {
+            for max in 0..45 {
+                assert_eq!(opening(text, max), whole(text, max), "{text:?} at {max}");
+            }
+        }
+    }
 
     #[test]
     fn markdown_becomes_prose_and_code() {

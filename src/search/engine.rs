@@ -1,7 +1,7 @@
 //! The tantivy index behind `srebook search` and the preview server.
 //!
 //! One document per topic. The text fields are analysed by
-//! [`SearchTokenizer`] (the shared [`Analyzer`], synonym phrases kept as both
+//! [`SearchTokenizer`] (the shared [`crate::analysis::Analyzer`], synonym phrases kept as both
 //! their canonical term and their own words) and ranked by BM25 with
 //! per-field boosts ([`TextField::boost`]). Queries are built from a
 //! [`QueryPlan`] with tantivy's query types, never by its query parser, so
@@ -12,25 +12,29 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::OpenReadError;
+use tantivy::directory::RamDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
 use tantivy::snippet::{collapse_overlapped_ranges, Snippet, SnippetGenerator};
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{Directory, Index, IndexReader, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Directory, Index, IndexReader, IndexSettings, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
+use super::analysed::{AnalysedDoc, ReplayTokenizer, SearchTokenizer};
 use super::document::{opening, SearchDoc, TextField};
 use super::freshness::{Fingerprint, INDEX_FORMAT};
 use super::plan::{plan, QueryPlan, SynonymPatterns};
 use super::vocabulary::Vocabulary;
-use crate::analysis::{Analyzer, PhraseWords};
 use crate::render::escape_html;
 use crate::{Error, Result};
 
 /// The tokenizer name the schema refers to.
 const TOKENIZER: &str = "srebook";
-/// Indexing memory: the whole book fits in one segment up to tens of
-/// thousands of topics, and the build stays well inside a small machine.
-const WRITER_MEMORY_BUDGET: usize = 50_000_000;
+/// Bounds of the indexing memory budget. The whole book is always one
+/// segment (the writer never flushes early); the budget only sizes the term
+/// hash table tantivy allocates up front, which grows when it fills. A small
+/// book gets a small table: touching a big one costs more than indexing.
+const MIN_WRITER_MEMORY: usize = 1_000_000;
+const MAX_WRITER_MEMORY: usize = 50_000_000;
 /// Length of a result's snippet, in characters.
 pub const SNIPPET_CHARS: usize = 160;
 /// The file recording what an index was built from.
@@ -93,7 +97,9 @@ pub struct Manifest {
     pub topics: usize,
 }
 
-/// The schema's fields.
+/// The schema's fields. The analysed text fields are indexed only (they are
+/// fed their terms, see [`AnalysedDoc::indexed_text`]); the text a hit
+/// shows is kept in stored-only fields beside them.
 #[derive(Debug, Clone, Copy)]
 struct Fields {
     slug: Field,
@@ -104,6 +110,9 @@ struct Fields {
     body: Field,
     code: Field,
     context: Field,
+    title_text: Field,
+    variants_text: Field,
+    body_text: Field,
 }
 
 impl Fields {
@@ -122,15 +131,16 @@ fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let indexing = TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs);
     let indexed = TextOptions::default().set_indexing_options(indexing);
-    let mut text_field = |field: TextField, stored: bool| {
-        let options = if stored { indexed.clone().set_stored() } else { indexed.clone() };
-        builder.add_text_field(field.name(), options)
-    };
-    let title = text_field(TextField::Title, true);
-    let variants = text_field(TextField::Variants, true);
-    let body = text_field(TextField::Body, true);
-    let code = text_field(TextField::Code, false);
-    let context = text_field(TextField::Context, false);
+    let mut text_field = |field: TextField| builder.add_text_field(field.name(), indexed.clone());
+    let title = text_field(TextField::Title);
+    let variants = text_field(TextField::Variants);
+    let body = text_field(TextField::Body);
+    let code = text_field(TextField::Code);
+    let context = text_field(TextField::Context);
+    let mut stored_field = |field: TextField| builder.add_text_field(&stored_name(field), STORED);
+    let title_text = stored_field(TextField::Title);
+    let variants_text = stored_field(TextField::Variants);
+    let body_text = stored_field(TextField::Body);
     let fields = Fields {
         slug: builder.add_text_field("slug", STORED),
         chapter: builder.add_text_field("chapter", STRING | STORED),
@@ -140,55 +150,16 @@ fn schema() -> (Schema, Fields) {
         body,
         code,
         context,
+        title_text,
+        variants_text,
+        body_text,
     };
     (builder.build(), fields)
 }
 
-/// Feeds tantivy the shared analysis: [`Analyzer::term_spans`] keeping the
-/// words of synonym phrases, with byte offsets for snippets.
-#[derive(Debug, Clone, Default)]
-pub struct SearchTokenizer;
-
-/// The tokens of one text, analysed up front.
-#[derive(Debug)]
-pub struct SearchTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl Tokenizer for SearchTokenizer {
-    type TokenStream<'a> = SearchTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SearchTokenStream {
-        let tokens = Analyzer::english()
-            .term_spans(text, PhraseWords::Keep)
-            .into_iter()
-            .enumerate()
-            .map(|(position, span)| Token {
-                offset_from: span.span.start,
-                offset_to: span.span.end,
-                position,
-                text: span.term,
-                position_length: 1,
-            })
-            .collect();
-        SearchTokenStream { tokens, next: 0 }
-    }
-}
-
-impl TokenStream for SearchTokenStream {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
+/// The stored-only field holding `field`'s text.
+fn stored_name(field: TextField) -> String {
+    format!("{}_text", field.name())
 }
 
 /// An open search index.
@@ -210,11 +181,14 @@ impl std::fmt::Debug for SearchIndex {
 
 impl SearchIndex {
     /// Builds an index of `docs` in memory (the preview server's).
-    pub fn in_memory(docs: &[SearchDoc], vocabulary: Vocabulary, chapters: Vec<ChapterInfo>) -> Result<SearchIndex> {
-        let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+    pub fn in_memory(
+        docs: &[SearchDoc],
+        analysed: &[AnalysedDoc],
+        vocabulary: Vocabulary,
+        chapters: Vec<ChapterInfo>,
+    ) -> Result<SearchIndex> {
+        let (index, fields) = build(docs, analysed).map_err(|e| index_error(None, e))?;
         let manifest = Manifest { format: INDEX_FORMAT, fingerprint: Fingerprint::NONE, chapters, topics: docs.len() };
-        fill(&index, fields, docs).map_err(|e| index_error(None, e))?;
         SearchIndex::from_parts(None, index, fields, vocabulary, manifest)
     }
 
@@ -222,14 +196,18 @@ impl SearchIndex {
     /// written beside `dir` first and moved into place when complete, so a
     /// failed write leaves the previous index usable (and two processes
     /// writing at once never mix their files).
-    pub fn write(dir: &Path, docs: &[SearchDoc], vocabulary: &Vocabulary, manifest: &Manifest) -> Result<()> {
+    pub fn write(
+        dir: &Path,
+        docs: &[SearchDoc],
+        analysed: &[AnalysedDoc],
+        vocabulary: &Vocabulary,
+        manifest: &Manifest,
+    ) -> Result<()> {
         let staging = sibling(dir, &format!("tmp-{}", std::process::id()));
         remove_dir_if_exists(&staging)?;
         let tantivy_dir = staging.join(TANTIVY_DIR);
         std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
-        let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
-        fill(&index, fields, docs).map_err(|e| index_error(Some(&tantivy_dir), e))?;
+        let (index, _) = build(docs, analysed).map_err(|e| index_error(Some(&tantivy_dir), e))?;
         save_files(&index, &tantivy_dir)?;
         vocabulary.save(&staging.join(VOCABULARY_FILE))?;
         let manifest_path = staging.join(MANIFEST_FILE);
@@ -323,8 +301,8 @@ impl SearchIndex {
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address).map_err(|e| index_error(dir, e))?;
                 let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-                let body = text(self.fields.body);
-                let variants = text(self.fields.variants);
+                let body = text(self.fields.body_text);
+                let variants = text(self.fields.variants_text);
                 let snippet = [(&body_snippets, &body), (&variant_snippets, &variants)]
                     .into_iter()
                     .map(|(generator, text)| (generator.snippet(text), text))
@@ -336,7 +314,7 @@ impl SearchIndex {
                     });
                 Ok(SearchHit {
                     slug: text(self.fields.slug),
-                    title: text(self.fields.title),
+                    title: text(self.fields.title_text),
                     chapter: text(self.fields.chapter),
                     path: text(self.fields.path),
                     score,
@@ -392,22 +370,37 @@ impl SearchIndex {
     }
 }
 
-/// Adds every doc in one commit.
-fn fill(index: &Index, fields: Fields, docs: &[SearchDoc]) -> tantivy::Result<()> {
-    index.tokenizers().register(TOKENIZER, SearchTokenizer);
-    let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY_BUDGET)?;
-    for doc in docs {
+/// An index in memory of `docs` (`analysed` their analysis, in the same
+/// order), as one segment. The single-segment writer indexes on the calling
+/// thread: no indexing, merging or compression threads to start for a book
+/// that is always one segment anyway.
+fn build(docs: &[SearchDoc], analysed: &[AnalysedDoc]) -> tantivy::Result<(Index, Fields)> {
+    let (schema, fields) = schema();
+    // Searching (snippets) registers the real analyzer under the same name.
+    let tokenizers = TokenizerManager::default();
+    tokenizers.register(TOKENIZER, ReplayTokenizer::default());
+    let settings = IndexSettings { docstore_compress_dedicated_thread: false, ..IndexSettings::default() };
+    let text_bytes: usize = docs.iter().map(|d| d.body.len() + d.code.len() + d.title.len()).sum();
+    let budget = (text_bytes * 2).clamp(MIN_WRITER_MEMORY, MAX_WRITER_MEMORY);
+    let mut writer = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(RamDirectory::create(), budget)?;
+    for (doc, analysed) in docs.iter().zip(analysed) {
         let mut document = TantivyDocument::default();
         document.add_text(fields.slug, &doc.slug);
         document.add_text(fields.chapter, &doc.chapter);
         document.add_text(fields.path, &doc.path);
-        for field in TextField::ALL {
-            document.add_text(fields.text(field), doc.field_text(field));
+        document.add_text(fields.title_text, &doc.title);
+        document.add_text(fields.variants_text, doc.field_text(TextField::Variants));
+        document.add_text(fields.body_text, &doc.body);
+        for (i, field) in TextField::ALL.into_iter().enumerate() {
+            document.add_text(fields.text(field), analysed.indexed_text(i));
         }
         writer.add_document(document)?;
     }
-    writer.commit()?;
-    writer.wait_merging_threads()
+    Ok((writer.finalize()?, fields))
 }
 
 /// Writes the files of an index built in memory to `dir`. Tantivy's own
@@ -443,6 +436,9 @@ fn fields_of(schema: &Schema) -> Option<Fields> {
         body: field(TextField::Body.name())?,
         code: field(TextField::Code.name())?,
         context: field(TextField::Context.name())?,
+        title_text: field(&stored_name(TextField::Title))?,
+        variants_text: field(&stored_name(TextField::Variants))?,
+        body_text: field(&stored_name(TextField::Body))?,
     })
 }
 
@@ -524,7 +520,7 @@ mod tests {
     fn index() -> SearchIndex {
         let docs = docs();
         let chapters = ["slos", "automation", "design"].map(|c| ChapterInfo { slug: c.into(), title: c.into() });
-        SearchIndex::in_memory(&docs, Vocabulary::build(&docs), chapters.to_vec()).unwrap()
+        SearchIndex::in_memory(&docs, &AnalysedDoc::all(&docs), Vocabulary::build(&docs), chapters.to_vec()).unwrap()
     }
 
     fn slugs(hits: &[SearchHit]) -> Vec<&str> {
@@ -556,9 +552,9 @@ mod tests {
         let docs = docs();
         let manifest =
             Manifest { format: INDEX_FORMAT, fingerprint: Fingerprint::NONE, chapters: Vec::new(), topics: 3 };
-        SearchIndex::write(&index_dir, &docs, &Vocabulary::build(&docs), &manifest).unwrap();
+        SearchIndex::write(&index_dir, &docs, &AnalysedDoc::all(&docs), &Vocabulary::build(&docs), &manifest).unwrap();
         // Writing again replaces it in place.
-        SearchIndex::write(&index_dir, &docs, &Vocabulary::build(&docs), &manifest).unwrap();
+        SearchIndex::write(&index_dir, &docs, &AnalysedDoc::all(&docs), &Vocabulary::build(&docs), &manifest).unwrap();
         let on_disk = SearchIndex::open(&index_dir).unwrap();
         assert_eq!(on_disk.manifest(), &manifest);
         let options = SearchOptions::default();

@@ -20,6 +20,7 @@
 //! folder, and records a [`Fingerprint`] of the sources and book.toml it was
 //! built from; [`open_for_book`] rebuilds it when they changed.
 
+mod analysed;
 mod browser;
 mod document;
 mod engine;
@@ -30,9 +31,10 @@ mod vocabulary;
 
 use std::path::Path;
 
+pub use analysed::{AnalysedDoc, SearchTokenizer};
 pub use browser::{export as export_browser_index, BrowserIndex, SEARCH_DIR};
 pub use document::{search_docs, SearchDoc, TextField};
-pub use engine::{ChapterInfo, Manifest, SearchHit, SearchIndex, SearchOptions, SearchTokenizer, SNIPPET_CHARS};
+pub use engine::{ChapterInfo, Manifest, SearchHit, SearchIndex, SearchOptions, SNIPPET_CHARS};
 pub use freshness::{index_dir_for, Fingerprint, INDEX_FORMAT};
 pub use plan::{
     plan, Alternative, Clause, MatchKind, QueryPlan, SynonymPatterns, MAX_PREFIX_EXPANSIONS, MAX_QUERY_WORDS,
@@ -50,6 +52,8 @@ use crate::{BookPaths, Config, Result};
 #[derive(Debug, Clone)]
 pub struct BookSearch {
     pub docs: Vec<SearchDoc>,
+    /// `docs` analysed, in the same order: both indexes read these.
+    pub analysed: Vec<AnalysedDoc>,
     pub vocabulary: Vocabulary,
     pub chapters: Vec<ChapterInfo>,
 }
@@ -58,16 +62,16 @@ impl BookSearch {
     /// The search view of `book`.
     pub fn of(book: &Book) -> BookSearch {
         let docs = search_docs(book);
-        let vocabulary = Vocabulary::build(&docs);
+        let (analysed, vocabulary) = rayon::join(|| AnalysedDoc::all(&docs), || Vocabulary::build(&docs));
         let chapters =
             book.chapters.iter().map(|c| ChapterInfo { slug: c.slug.clone(), title: c.title.clone() }).collect();
-        BookSearch { docs, vocabulary, chapters }
+        BookSearch { docs, analysed, vocabulary, chapters }
     }
 
     /// Writes the browser index into `site` (under [`SEARCH_DIR`]); returns
     /// its size in bytes.
     pub fn write_browser_index(&self, site: &dyn SiteSink) -> Result<usize> {
-        let index = export_browser_index(&self.docs, &self.vocabulary, &self.chapters);
+        let index = export_browser_index(&self.docs, &self.analysed, &self.vocabulary, &self.chapters);
         for (path, bytes) in &index.files {
             site.write(path, bytes)?;
         }
@@ -78,12 +82,12 @@ impl BookSearch {
     pub fn write_index(&self, dir: &Path, fingerprint: Fingerprint) -> Result<()> {
         let manifest =
             Manifest { format: INDEX_FORMAT, fingerprint, chapters: self.chapters.clone(), topics: self.docs.len() };
-        SearchIndex::write(dir, &self.docs, &self.vocabulary, &manifest)
+        SearchIndex::write(dir, &self.docs, &self.analysed, &self.vocabulary, &manifest)
     }
 
     /// A tantivy index in memory (for a server that rebuilds on every edit).
     pub fn in_memory_index(&self) -> Result<SearchIndex> {
-        SearchIndex::in_memory(&self.docs, self.vocabulary.clone(), self.chapters.clone())
+        SearchIndex::in_memory(&self.docs, &self.analysed, self.vocabulary.clone(), self.chapters.clone())
     }
 }
 

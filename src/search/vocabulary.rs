@@ -13,12 +13,15 @@
 //! `mentor` or `mentored`. Only words of the book are typo candidates.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::document::{SearchDoc, TextField};
-use crate::analysis::{self, Analyzer};
+use crate::analysis::{self, Analyzer, FnvHasher};
+
+type FastHashSet<T> = HashSet<T, BuildHasherDefault<FnvHasher>>;
 use crate::{Error, Result};
 
 /// One word the search knows.
@@ -59,15 +62,21 @@ impl Vocabulary {
     /// own words and the inflections of the book's words.
     pub fn build(docs: &[SearchDoc]) -> Vocabulary {
         let analyzer = Analyzer::english();
-        let book_words: HashSet<String> = docs
+        // A word is allocated only the first time this thread sees it: most
+        // occurrences are repeats.
+        let book_words: FastHashSet<String> = docs
             .par_iter()
-            .fold(HashSet::new, |mut words, doc| {
+            .fold(FastHashSet::default, |mut words, doc| {
                 for field in TextField::ALL {
-                    words.extend(analysis::words(&doc.field_text(field)));
+                    analysis::for_each_word(&doc.field_text(field), |word| {
+                        if !words.contains(word) {
+                            words.insert(word.to_owned());
+                        }
+                    });
                 }
                 words
             })
-            .reduce(HashSet::new, |mut a, b| {
+            .reduce(FastHashSet::default, |mut a, b| {
                 a.extend(b);
                 a
             });
