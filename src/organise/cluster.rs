@@ -59,18 +59,22 @@ struct Cluster {
     /// Sum of pair similarities to each neighbouring cluster.
     links: FastHashMap<usize, f64>,
     cannot_link: Vec<(usize, usize)>,
-    /// Bumped on every merge, so queued pairs computed before it are stale.
-    version: u32,
+    /// The merge this cluster would make first: its best link (see
+    /// [`Candidate::cmp`]) at or above the threshold that no cannot-link
+    /// forbids.
+    best: Option<Candidate>,
+    /// Bumped whenever `best` changes, so queued bests before it are stale.
+    stamp: u32,
     alive: bool,
 }
 
-/// A queued merge: the average similarity of two clusters at two versions.
-#[derive(Debug, PartialEq)]
+/// A possible merge: clusters `a < b` and the average similarity of their
+/// cross pairs.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Candidate {
     average: f64,
     a: usize,
     b: usize,
-    versions: (u32, u32),
 }
 
 impl Eq for Candidate {}
@@ -86,6 +90,14 @@ impl PartialOrd for Candidate {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// A queued cluster best: `owner`'s [`Cluster::best`] as of `stamp`.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Queued {
+    candidate: Candidate,
+    owner: usize,
+    stamp: u32,
 }
 
 /// Clusters `count` entries given the scored pairs `edges` (`(a, b, sim)`),
@@ -119,35 +131,60 @@ pub fn average_link(
             can_merge[b] = true;
         }
     }
-    for (a, b, similarity) in edges {
+    let kept = |&(a, b, _): &(usize, usize, f64)| cluster_of[a] != cluster_of[b] && can_merge[a] && can_merge[b];
+    // Sized up front: growing fifty thousand maps a step at a time cost as
+    // much as filling them.
+    let mut degree = vec![0; count];
+    for &(a, b, _) in edges.iter().filter(|e| kept(e)) {
+        degree[cluster_of[a]] += 1;
+        degree[cluster_of[b]] += 1;
+    }
+    for (cluster, &degree) in clusters.iter_mut().zip(&degree) {
+        cluster.links.reserve(degree);
+    }
+    for (a, b, similarity) in edges.iter().copied().filter(kept) {
         let (ca, cb) = (cluster_of[a], cluster_of[b]);
-        if ca != cb && can_merge[a] && can_merge[b] {
-            *clusters[ca].links.entry(cb).or_default() += similarity;
-            *clusters[cb].links.entry(ca).or_default() += similarity;
-        }
+        *clusters[ca].links.entry(cb).or_default() += similarity;
+        *clusters[cb].links.entry(ca).or_default() += similarity;
     }
 
-    let mut queue = BinaryHeap::new();
-    for a in 0..count {
-        let neighbours: Vec<usize> = clusters[a].links.keys().copied().filter(|&b| a < b).collect();
-        for b in neighbours {
-            push_if_close(&mut queue, &clusters, a, b, threshold);
+    // Always merging the best pair of all is the same as always merging
+    // the best of the clusters' bests. Queueing one best per cluster, not
+    // every pair, keeps the queue as small as the number of clusters:
+    // popping from a queue of every pair was most of the clustering time.
+    let sizes = clusters.iter().map(|c| c.members.len()).collect();
+    let mut state = Clustering { clusters, sizes, queue: BinaryHeap::with_capacity(count), threshold };
+    for cluster in 0..count {
+        if state.clusters[cluster].alive {
+            state.renew_best(cluster);
         }
     }
-    while let Some(candidate) = queue.pop() {
-        let (a, b) = (candidate.a, candidate.b);
-        let current =
-            clusters[a].alive && clusters[b].alive && (clusters[a].version, clusters[b].version) == candidate.versions;
-        if !current || conflicts(&clusters[a], &clusters[b]) {
+    while let Some(queued) = state.queue.pop() {
+        let owner = &state.clusters[queued.owner];
+        if !owner.alive || owner.stamp != queued.stamp {
             continue;
         }
-        merge(&mut clusters, a, b);
-        let neighbours: Vec<usize> = clusters[a].links.keys().copied().collect();
-        for other in neighbours {
-            push_if_close(&mut queue, &clusters, a.min(other), a.max(other), threshold);
+        let Candidate { a, b, .. } = queued.candidate;
+        merge(&mut state.clusters, a, b);
+        state.sizes[a] += std::mem::take(&mut state.sizes[b]);
+        state.renew_best(a);
+        // Every neighbour's link to `a` changed. One whose best was `a` or
+        // `b` may now have a worse best anywhere, so it looks at all its
+        // links again; any other only needs to weigh its new link to `a`.
+        let neighbours: Vec<(usize, f64)> = state.clusters[a].links.iter().map(|(&o, &sum)| (o, sum)).collect();
+        for (other, sum) in neighbours {
+            let best = state.clusters[other].best;
+            if best.is_some_and(|best| [a, b].contains(&best.a) || [a, b].contains(&best.b)) {
+                state.renew_best(other);
+            } else if let Some(candidate) = state.linked(other, a, sum) {
+                if best.is_none_or(|best| candidate > best) {
+                    state.set_best(other, Some(candidate));
+                }
+            }
         }
     }
 
+    let clusters = state.clusters;
     let mut result: Vec<Vec<usize>> = clusters
         .into_iter()
         .filter(|c| c.alive)
@@ -181,12 +218,47 @@ fn initial_assignment(count: usize, must_link: &[Vec<usize>]) -> Vec<usize> {
     (0..count).map(|x| root(&mut parent, x)).collect()
 }
 
-fn push_if_close(queue: &mut BinaryHeap<Candidate>, clusters: &[Cluster], a: usize, b: usize, threshold: f64) {
-    let sum = clusters[a].links.get(&b).copied().unwrap_or(0.0);
-    let pairs = (clusters[a].members.len() * clusters[b].members.len()) as f64;
-    let average = sum / pairs;
-    if average >= threshold {
-        queue.push(Candidate { average, a, b, versions: (clusters[a].version, clusters[b].version) });
+/// The clusters while merging, with what picks the next merge.
+struct Clustering {
+    clusters: Vec<Cluster>,
+    /// Member count of each cluster, apart from the rest because reading
+    /// it for every link is the inner loop.
+    sizes: Vec<usize>,
+    /// The clusters' bests, stale ones included (see [`Cluster::stamp`]).
+    queue: BinaryHeap<Queued>,
+    threshold: f64,
+}
+
+impl Clustering {
+    /// The merge of `cluster` with its neighbour `other`, given the sum of
+    /// their pair similarities, if their average link reaches the threshold
+    /// and no cannot-link forbids it. Both clusters hold the same sum for
+    /// their link: `merge` adds the same numbers to each.
+    fn linked(&self, cluster: usize, other: usize, sum: f64) -> Option<Candidate> {
+        let (a, b) = (cluster.min(other), cluster.max(other));
+        let average = sum / (self.sizes[a] * self.sizes[b]) as f64;
+        (average >= self.threshold && !conflicts(&self.clusters[a], &self.clusters[b])).then_some(Candidate {
+            average,
+            a,
+            b,
+        })
+    }
+
+    /// Works out the best merge of `cluster` from all its links again.
+    fn renew_best(&mut self, cluster: usize) {
+        let links = &self.clusters[cluster].links;
+        let best = links.iter().filter_map(|(&other, &sum)| self.linked(cluster, other, sum)).max();
+        self.set_best(cluster, best);
+    }
+
+    /// Records `best` as the best merge of `cluster` and queues it.
+    fn set_best(&mut self, cluster: usize, best: Option<Candidate>) {
+        let state = &mut self.clusters[cluster];
+        state.best = best;
+        state.stamp += 1;
+        if let Some(candidate) = best {
+            self.queue.push(Queued { candidate, owner: cluster, stamp: state.stamp });
+        }
     }
 }
 
@@ -210,7 +282,6 @@ fn merge(clusters: &mut [Cluster], a: usize, b: usize) {
         neighbour.remove(&b);
         *neighbour.entry(a).or_default() += sum;
     }
-    clusters[a].version += 1;
     // `take` left `b` as a default cluster: not alive, no links.
 }
 
@@ -254,5 +325,70 @@ mod tests {
         assert_eq!(clusters, [vec![0, 1], vec![2]]);
         assert!(!constraints.must_join(1, 2));
         assert!(constraints.separates(2, 1) && !constraints.separates(0, 1));
+    }
+
+    /// Average link the slow, obvious way: every step scores every pair of
+    /// clusters from the edges and merges the best one allowed.
+    fn reference(
+        count: usize,
+        edges: &[(usize, usize, f64)],
+        threshold: f64,
+        constraints: &Constraints,
+    ) -> Vec<Vec<usize>> {
+        let mut clusters: Vec<Vec<usize>> = (0..count).map(|e| vec![e]).collect();
+        loop {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for x in 0..clusters.len() {
+                for y in x + 1..clusters.len() {
+                    let (cx, cy) = (&clusters[x], &clusters[y]);
+                    let sum: f64 = edges
+                        .iter()
+                        .filter(|&&(a, b, _)| {
+                            (cx.contains(&a) && cy.contains(&b)) || (cx.contains(&b) && cy.contains(&a))
+                        })
+                        .map(|e| e.2)
+                        .sum();
+                    let average = sum / (cx.len() * cy.len()) as f64;
+                    let separated = cx.iter().any(|&a| cy.iter().any(|&b| constraints.separates(a, b)));
+                    // Clusters are named by their smallest member.
+                    let ids = (cx[0].min(cy[0]), cx[0].max(cy[0]));
+                    let better = best.is_none_or(|(avg, a, b)| average > avg || (average == avg && ids < (a, b)));
+                    if average >= threshold && !separated && better {
+                        best = Some((average, ids.0, ids.1));
+                    }
+                }
+            }
+            let Some((_, a, b)) = best else { break };
+            let absorbed = clusters.iter().position(|c| c[0] == b).expect("cluster b exists");
+            let members = clusters.remove(absorbed);
+            let into = clusters.iter().position(|c| c[0] == a).expect("cluster a exists");
+            clusters[into].extend(members);
+            clusters[into].sort_unstable();
+        }
+        clusters.sort_unstable_by_key(|c| c[0]);
+        clusters
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_the_obvious_algorithm(
+            raw in proptest::collection::vec((0..10usize, 0..10usize, 1..=8u8), 0..40),
+            apart in proptest::option::of((0..10usize, 0..10usize)),
+        ) {
+            // Eighths add up exactly, so the order of additions cannot
+            // break a tie differently.
+            let mut seen = std::collections::HashSet::new();
+            let edges: Vec<(usize, usize, f64)> = raw
+                .into_iter()
+                .filter(|&(a, b, _)| a != b && seen.insert((a.min(b), a.max(b))))
+                .map(|(a, b, s)| (a.min(b), a.max(b), f64::from(s) / 8.0))
+                .collect();
+            let mut constraints = Constraints::default();
+            if let Some((a, b)) = apart.filter(|(a, b)| a != b) {
+                constraints.keep_apart(a, b);
+            }
+            let expected = reference(10, &edges, 0.5, &constraints);
+            proptest::prop_assert_eq!(average_link(10, edges.iter().copied(), 0.5, &constraints), expected);
+        }
     }
 }

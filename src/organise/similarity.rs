@@ -20,6 +20,13 @@ pub trait Similarity: Sync {
     /// Similarity of entries `a` and `b`, in `0..=1`, symmetric.
     fn similarity(&self, a: usize, b: usize) -> f64;
 
+    /// [`Similarity::similarity`] of `a` and each of `others`, in order: an
+    /// implementation may score one entry against many faster than pair by
+    /// pair, with exactly the same results.
+    fn similarities(&self, a: usize, others: &[usize]) -> Vec<f64> {
+        others.iter().map(|&b| self.similarity(a, b)).collect()
+    }
+
     /// Pairs `(a, b)` with `a < b`, no repeats, that may be similar. Must be
     /// sub-quadratic in [`Similarity::entry_count`]: pairs left out count as 0.
     fn candidates(&self) -> Vec<(usize, usize)>;
@@ -68,6 +75,8 @@ pub struct LexicalSimilarity {
     stories: Vec<bool>,
     /// `question_weight` for a pair of story prompts.
     story_question_weight: f64,
+    /// Number of term ids, the length of a dense vector.
+    vocabulary_size: usize,
 }
 
 impl LexicalSimilarity {
@@ -93,6 +102,7 @@ impl LexicalSimilarity {
             question_weight,
             stories: corpus.entries.iter().map(|e| e.intent.is_story).collect(),
             story_question_weight: question_weight.max(STORY_QUESTION_WEIGHT),
+            vocabulary_size,
         }
     }
 
@@ -106,7 +116,12 @@ impl LexicalSimilarity {
         terms.dedup();
         terms
             .into_iter()
-            .map(|term| Key { term, entry: index, question: question.weight(term), combined: combined.weight(term) })
+            .map(|term| Key {
+                term,
+                entry: EntryId::try_from(index).expect("fewer than 2^32 entries"),
+                question: question.weight(term),
+                combined: combined.weight(term),
+            })
             .collect()
     }
 }
@@ -117,10 +132,31 @@ impl Similarity for LexicalSimilarity {
     }
 
     fn similarity(&self, a: usize, b: usize) -> f64 {
-        let question = f64::from(self.question[a].dot(&self.question[b]));
-        let combined = f64::from(self.combined[a].dot(&self.combined[b]));
-        let weight = if self.stories[a] && self.stories[b] { self.story_question_weight } else { self.question_weight };
-        (weight * question + (1.0 - weight) * combined).clamp(0.0, 1.0)
+        self.mix(a, b, self.question[a].dot(&self.question[b]), self.combined[a].dot(&self.combined[b]))
+    }
+
+    /// Spreads `a`'s vectors out densely once, so that each dot product
+    /// with it walks only the other vector: no merge of two term lists and
+    /// its unpredictable branches, per pair. The products are added in the
+    /// same order as [`SparseVector::dot`] does, plus zeros, so the sums
+    /// are bit for bit the same.
+    fn similarities(&self, a: usize, others: &[usize]) -> Vec<f64> {
+        thread_local! {
+            static DENSE: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        DENSE.with_borrow_mut(|(question, combined)| {
+            question.resize(self.vocabulary_size, 0.0);
+            combined.resize(self.vocabulary_size, 0.0);
+            self.question[a].scatter(question);
+            self.combined[a].scatter(combined);
+            let scores = others
+                .iter()
+                .map(|&b| self.mix(a, b, self.question[b].dot_dense(question), self.combined[b].dot_dense(combined)))
+                .collect();
+            self.question[a].clear_in(question);
+            self.combined[a].clear_in(combined);
+            scores
+        })
     }
 
     fn candidates(&self) -> Vec<(usize, usize)> {
@@ -138,10 +174,13 @@ impl Similarity for LexicalSimilarity {
                     // similarity that the shared keys make up.
                     for key in &keys[entry] {
                         let Some(posting) = postings.get(&key.term) else { continue };
-                        for other in neighbourhood(posting, key, cap).iter().filter(|other| other.entry != entry) {
-                            let evidence = question_weight * key.question * other.question
-                                + (1.0 - question_weight) * key.combined * other.combined;
-                            accumulator.add(other.entry, evidence);
+                        // Hoisted out of the inner loop; the products are
+                        // grouped as before, so the scores are the same.
+                        let question = question_weight * key.question;
+                        let combined = (1.0 - question_weight) * key.combined;
+                        for other in neighbourhood(posting, key, cap).iter().filter(|other| other.entry != key.entry) {
+                            let evidence = question * other.question + combined * other.combined;
+                            accumulator.add(other.entry as usize, evidence);
                         }
                     }
                     accumulator
@@ -156,6 +195,16 @@ impl Similarity for LexicalSimilarity {
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs
+    }
+}
+
+impl LexicalSimilarity {
+    /// The similarity of `a` and `b` given the dot products of their
+    /// question vectors and of their combined vectors.
+    fn mix(&self, a: usize, b: usize, question: f32, combined: f32) -> f64 {
+        let (question, combined) = (f64::from(question), f64::from(combined));
+        let weight = if self.stories[a] && self.stories[b] { self.story_question_weight } else { self.question_weight };
+        (weight * question + (1.0 - weight) * combined).clamp(0.0, 1.0)
     }
 }
 
@@ -180,16 +229,26 @@ impl<S: Similarity> Similarity for SourcePrior<S> {
     }
 
     fn similarity(&self, a: usize, b: usize) -> f64 {
-        let similarity = self.inner.similarity(a, b);
+        self.prior(a, b, self.inner.similarity(a, b))
+    }
+
+    fn similarities(&self, a: usize, others: &[usize]) -> Vec<f64> {
+        let scores = self.inner.similarities(a, others);
+        others.iter().zip(scores).map(|(&b, similarity)| self.prior(a, b, similarity)).collect()
+    }
+
+    fn candidates(&self) -> Vec<(usize, usize)> {
+        self.inner.candidates()
+    }
+}
+
+impl<S> SourcePrior<S> {
+    fn prior(&self, a: usize, b: usize, similarity: f64) -> f64 {
         if self.sources[a] == self.sources[b] {
             similarity * self.same_source_factor
         } else {
             similarity
         }
-    }
-
-    fn candidates(&self) -> Vec<(usize, usize)> {
-        self.inner.candidates()
     }
 }
 
@@ -198,11 +257,15 @@ fn posting_cap(count: usize) -> usize {
     MIN_POSTING_CAP.max(2 * (count as f64).sqrt() as usize)
 }
 
+/// Index of an entry in a [`Key`]: 32 bits keep a key at 16 bytes, and
+/// reading postings is the inner loop of candidate generation.
+type EntryId = u32;
+
 /// A blocking key of one entry: a term and its weights there.
 #[derive(Debug, Clone, Copy)]
 struct Key {
     term: TermId,
-    entry: usize,
+    entry: EntryId,
     question: f32,
     combined: f32,
 }
@@ -296,9 +359,16 @@ impl SimilarityGraph {
     /// Scores `candidates` (see [`Similarity::candidates`]) in parallel and
     /// keeps the pairs at or above `floor`.
     pub fn build(similarity: &dyn Similarity, candidates: &[(usize, usize)], floor: f64) -> SimilarityGraph {
+        // Candidates come sorted, so each entry's pairs are one run, scored
+        // together (see [`Similarity::similarities`]).
         let scored: Vec<(usize, usize, f64)> = candidates
-            .par_iter()
-            .map(|&(a, b)| (a, b, similarity.similarity(a, b)))
+            .par_chunk_by(|x, y| x.0 == y.0)
+            .flat_map_iter(|run| {
+                let a = run[0].0;
+                let others: Vec<usize> = run.iter().map(|&(_, b)| b).collect();
+                let scores = similarity.similarities(a, &others);
+                others.into_iter().zip(scores).map(move |(b, s)| (a, b, s))
+            })
             .filter(|&(_, _, s)| s >= floor && s > 0.0)
             .collect();
         let mut neighbours = vec![Vec::new(); similarity.entry_count()];
@@ -306,9 +376,7 @@ impl SimilarityGraph {
             neighbours[a].push((b, s));
             neighbours[b].push((a, s));
         }
-        for list in &mut neighbours {
-            list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        }
+        neighbours.par_iter_mut().for_each(|list| list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))));
         SimilarityGraph { neighbours }
     }
 
@@ -335,7 +403,7 @@ impl SimilarityGraph {
 mod tests {
     use super::*;
 
-    fn key(entry: usize, question: f32, combined: f32) -> Key {
+    fn key(entry: EntryId, question: f32, combined: f32) -> Key {
         Key { term: 7, entry, question, combined }
     }
 
@@ -344,9 +412,9 @@ mod tests {
         let keys: Vec<Vec<Key>> = (0..10).map(|i| vec![key(i, 0.5, i as f32 / 10.0)]).collect();
         let postings = inverted_index(&keys, 4);
         let posting = &postings[&7];
-        let near: Vec<usize> = neighbourhood(posting, &keys[6][0], 4).iter().map(|k| k.entry).collect();
+        let near: Vec<EntryId> = neighbourhood(posting, &keys[6][0], 4).iter().map(|k| k.entry).collect();
         assert_eq!(near, [4, 5, 6, 7]);
-        let first: Vec<usize> = neighbourhood(posting, &keys[0][0], 4).iter().map(|k| k.entry).collect();
+        let first: Vec<EntryId> = neighbourhood(posting, &keys[0][0], 4).iter().map(|k| k.entry).collect();
         assert_eq!(first, [0, 1, 2, 3], "the window stays inside the posting");
         // A common term of the answer alone is no evidence of what is asked.
         assert!(neighbourhood(posting, &key(3, 0.0, 0.3), 4).is_empty());

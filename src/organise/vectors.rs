@@ -97,6 +97,31 @@ impl SparseVector {
         sum
     }
 
+    /// Writes the weights into `dense`, indexed by term id (long enough for
+    /// every term).
+    pub fn scatter(&self, dense: &mut [f32]) {
+        for &(term, weight) in &self.entries {
+            dense[term as usize] = weight;
+        }
+    }
+
+    /// Sets this vector's terms back to zero in `dense`.
+    pub fn clear_in(&self, dense: &mut [f32]) {
+        for &(term, _) in &self.entries {
+            dense[term as usize] = 0.0;
+        }
+    }
+
+    /// Dot product with a vector spread out by [`SparseVector::scatter`]:
+    /// the same sum as [`SparseVector::dot`], terms in the same order.
+    pub fn dot_dense(&self, dense: &[f32]) -> f32 {
+        let mut sum = 0.0;
+        for &(term, weight) in &self.entries {
+            sum += dense[term as usize] * weight;
+        }
+        sum
+    }
+
     /// Euclidean length.
     pub fn norm(&self) -> f32 {
         self.entries.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
@@ -205,6 +230,17 @@ mod tests {
         let b = SparseVector::from_pairs(vec![(1, 1.0), (2, 1.0)]).normalized();
         assert!((a.dot(&b) - 0.5).abs() < 1e-6);
         assert!((a.dot(&a) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn dense_dot_is_the_sparse_dot() {
+        let a = SparseVector::from_pairs(vec![(0, 0.3), (2, 0.7), (5, 0.1)]);
+        let b = SparseVector::from_pairs(vec![(2, 0.4), (3, 0.9), (5, 0.6)]);
+        let mut dense = vec![0.0; 6];
+        a.scatter(&mut dense);
+        assert_eq!(b.dot_dense(&dense).to_bits(), a.dot(&b).to_bits());
+        a.clear_in(&mut dense);
+        assert!(dense.iter().all(|&w| w == 0.0));
     }
 
     #[test]
