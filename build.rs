@@ -26,6 +26,16 @@ fn main() {
     }
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_theme.rs");
     std::fs::write(dest, out).unwrap();
+
+    // What highlighted HTML depends on besides the code: the highlighter's
+    // source and the versions of syntect and two-face (in Cargo.lock). A
+    // change to either invalidates the highlight cache kept between builds.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for file in ["src/render/highlight.rs", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={file}");
+        std::hash::Hash::hash(&std::fs::read(root.join(file)).unwrap_or_default(), &mut hasher);
+    }
+    println!("cargo:rustc-env=SREBOOK_HIGHLIGHT_KEY={:016x}", std::hash::Hasher::finish(&hasher));
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {

@@ -100,13 +100,23 @@ pub struct BuildOptions {
 pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
     output::check_output_dir(&paths.output_dir, &paths.content_dir, options.force)?;
-    // syntect's start-up is paid beside ingest and organise, not before render.
-    std::thread::spawn(render::warm_up_highlighter);
+    // syntect's start-up, and reading the code highlighted by the last build,
+    // happen beside ingest and organise, not before render.
+    let highlight_cache = highlight_cache_file(&paths.output_dir);
+    let warming = {
+        let highlight_cache = highlight_cache.clone();
+        std::thread::spawn(move || {
+            render::load_highlight_cache(&highlight_cache);
+            render::warm_up_highlighter();
+        })
+    };
     let theme = timings.time("theme", || render::Theme::load(&paths.root_dir))?;
     // Before the sources are read: an edit during the build leaves the search index stale, not wrongly fresh.
     let sources_fingerprint = search::Fingerprint::of(paths)?;
     let book = organise_book(config, paths, &mut timings)?;
     let staging = output::Staging::begin(&paths.output_dir)?;
+    // Only a panic ends the thread early, and then render works without it.
+    let _ = warming.join();
     // Render and index both read the book and write disjoint files: side
     // by side, each fills the gaps the other leaves on the cores.
     let (pages, indexed) = timings.time_concurrently(
@@ -115,6 +125,8 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     );
     let (pages, ()) = (pages?, indexed?);
     timings.time("write", || staging.commit())?;
+    // A cache: failing to keep it only makes the next build slower.
+    let _ = render::save_highlight_cache(&highlight_cache);
     Ok(BuildReport {
         sources: book.source_count(),
         entries: book.entries.len(),
@@ -125,6 +137,15 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
         timings,
         diagnostics: book.diagnostics,
     })
+}
+
+/// Where `srebook build` keeps the code it highlighted, for the next build:
+/// `.<output name>.srebook-highlight` beside the output folder, like the
+/// search index.
+fn highlight_cache_file(output_dir: &std::path::Path) -> PathBuf {
+    let index_dir = search::index_dir_for(output_dir);
+    let name = index_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    index_dir.with_file_name(name.replace(".srebook-index", ".srebook-highlight"))
 }
 
 /// Runs every stage up to the organised book: walk, decode, segment,

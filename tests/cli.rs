@@ -147,3 +147,37 @@ fn init_writes_a_book_that_builds() {
     assert!(dir.path().join("mybook/book/index.html").is_file());
     srebook(dir.path()).args(["init", "mybook"]).assert().code(1).stderr(predicate::str::contains("already exists"));
 }
+
+/// The code highlighted by one build is kept beside the output and reused
+/// by the next; the site comes out byte for byte the same with the cache,
+/// without it, and with a damaged one.
+#[test]
+fn highlighted_code_kept_between_builds_changes_nothing() {
+    let book = tempfile::tempdir().unwrap();
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let build = |out: &str| {
+        srebook(book.path())
+            .args(["build", "--quiet", "--content"])
+            .arg(&content)
+            .args(["--out", out])
+            .assert()
+            .success();
+        common::snapshot(&book.path().join(out))
+    };
+    let differing = |a: &[(std::path::PathBuf, Vec<u8>)], b: &[(std::path::PathBuf, Vec<u8>)]| -> Vec<String> {
+        let paths: std::collections::BTreeSet<_> = a.iter().chain(b).map(|(path, _)| path.clone()).collect();
+        paths
+            .into_iter()
+            .filter(|path| a.iter().find(|(p, _)| p == path) != b.iter().find(|(p, _)| p == path))
+            .map(|path| path.display().to_string())
+            .collect()
+    };
+    let cold = build("site");
+    let cache = book.path().join(".site.srebook-highlight");
+    assert!(std::fs::metadata(&cache).unwrap().len() > 1000, "the build keeps its highlighted code");
+    assert_eq!(differing(&build("site"), &cold), Vec::<String>::new(), "a build from the cache differs");
+    let mut damaged = std::fs::read(&cache).unwrap();
+    damaged.truncate(damaged.len() / 2);
+    std::fs::write(&cache, damaged).unwrap();
+    assert_eq!(differing(&build("site"), &cold), Vec::<String>::new(), "a damaged cache changed the site");
+}

@@ -67,32 +67,13 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
 ///
 /// Merged topics and copied runbooks repeat the same snippets, and syntect
 /// is the costliest part of rendering, so results are memoised per
-/// (language, code) — up to a bounded number of bytes.
+/// (language, code), and kept between builds (see `highlight_cache.rs`).
 pub fn highlight(code: &str, lang: &str) -> String {
-    use std::collections::HashMap;
-    use std::hash::{BuildHasher, RandomState};
-    use std::sync::Mutex;
-    const CACHE_BYTES: usize = 64 << 20;
-    static HASHER: LazyLock<RandomState> = LazyLock::new(RandomState::new);
-    /// Bytes held, and hash of (language, code) → (language, code, HTML).
-    type Cache = (usize, HashMap<u64, (String, String, String)>);
-    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new((0, HashMap::new())));
-    let key = HASHER.hash_one((lang, code));
-    if let Ok(cache) = CACHE.lock() {
-        if let Some((cached_lang, cached_code, html)) = cache.1.get(&key) {
-            if cached_lang == lang && cached_code == code {
-                return html.clone();
-            }
-        }
+    if let Some(html) = super::highlight_cache::get(lang, code) {
+        return html;
     }
     let html = highlight_uncached(code, lang);
-    if let Ok(mut cache) = CACHE.lock() {
-        let cost = code.len() + html.len();
-        if cache.0 + cost <= CACHE_BYTES {
-            cache.0 += cost;
-            cache.1.insert(key, (lang.to_string(), code.to_string(), html.clone()));
-        }
-    }
+    super::highlight_cache::put(lang, code, &html);
     html
 }
 

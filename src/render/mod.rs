@@ -4,6 +4,7 @@
 //! the whole site in memory.
 
 mod highlight;
+mod highlight_cache;
 mod markdown;
 mod overlap;
 mod print;
@@ -16,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use highlight::{escape_html, highlight, stylesheet as highlight_css, warm_up as warm_up_highlighter};
+pub use highlight_cache::{load as load_highlight_cache, save as save_highlight_cache};
 pub use markdown::{render_markdown, slug};
 pub use print::{PART_TOPICS as PRINT_PART_TOPICS, PRINT_PATH};
 pub use theme::Theme;

@@ -27,7 +27,7 @@
 //! are all among the words with the same first two letters or the same last two,
 //! of length n − 1 to n + 1: two narrow ranges of the `h` and `e` tables.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::Hasher;
 
@@ -140,7 +140,7 @@ pub fn export(
     let dir = format!("{:016x}", digest.finish());
 
     let mut files = Vec::new();
-    let mut shard_keys: HashMap<&str, serde_json::Value> = HashMap::new();
+    let mut shard_keys: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
     for (prefix, shards) in &tables {
         for (n, shard) in shards.iter().enumerate() {
             files.push(script_file(&dir, &format!("{prefix}{n}"), &shard.payload));
@@ -192,7 +192,7 @@ struct Meta<'a> {
     synonyms: Vec<(&'static [String], &'static [String])>,
     /// Per table (`w`, `h`, `e`, `t`: first key; `d`: first topic number), one
     /// entry a shard.
-    shards: HashMap<&'a str, serde_json::Value>,
+    shards: BTreeMap<&'a str, serde_json::Value>,
     tuning: Tuning,
 }
 
