@@ -23,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,10 +37,15 @@ def run_measured(cmd, cwd=None):
     """Runs cmd; returns (wall seconds, peak RSS in MiB, stderr text)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Drain stderr while the child runs: a full pipe would block it.
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.append(proc.stderr.read()))
+    reader.start()
     # wait4 gives this child's own rusage, so ru_maxrss is its peak RSS.
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    stderr = proc.stderr.read()
+    reader.join()
+    stderr = b"".join(chunks)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{stderr.decode(errors='replace')}")
     return wall, usage.ru_maxrss / 1024.0, stderr.decode(errors="replace")
