@@ -337,17 +337,11 @@ fn publish_settled(
     match result {
         Ok(settled) => {
             if !quiet {
-                let stages: Vec<String> = settled
-                    .timings
-                    .stages()
-                    .iter()
-                    .map(|(stage, duration)| format!("{stage} {:.1}", duration.as_secs_f64() * 1000.0))
-                    .collect();
                 eprintln!(
                     "  settled in {elapsed:.0} ms: organisation {}; {} files changed [{} ms]",
                     if settled.reorganised { "changed" } else { "unchanged" },
                     settled.pages.changed + settled.pages.added + settled.pages.removed,
-                    stages.join(", ")
+                    stage_list(&settled.timings)
                 );
             }
             if let Some(mut site) = settled.site {
@@ -369,14 +363,18 @@ fn publish_settled(
     }
 }
 
-/// One line about a rebuild: what changed, and where the time went.
-fn summary(rebuilt: &Rebuilt, elapsed_ms: f64) -> String {
-    let stages: Vec<String> = rebuilt
-        .timings
+/// `stage ms, stage ms, …`: where a rebuild's time went.
+fn stage_list(timings: &crate::timings::Timings) -> String {
+    let stages: Vec<String> = timings
         .stages()
         .iter()
         .map(|(stage, duration)| format!("{stage} {:.1}", duration.as_secs_f64() * 1000.0))
         .collect();
+    stages.join(", ")
+}
+
+/// One line about a rebuild: what changed, and where the time went.
+fn summary(rebuilt: &Rebuilt, elapsed_ms: f64) -> String {
     let pages = rebuilt.pages;
     format!(
         "Rebuilt in {elapsed_ms:.0} ms: {} of {} files changed, {} added, {} removed; {} of {} sources read changed [{} ms]",
@@ -386,7 +384,7 @@ fn summary(rebuilt: &Rebuilt, elapsed_ms: f64) -> String {
         pages.removed,
         rebuilt.sources_reingested,
         rebuilt.sources_read,
-        stages.join(", ")
+        stage_list(&rebuilt.timings)
     )
 }
 
