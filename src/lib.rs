@@ -102,7 +102,9 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     output::check_output_dir(&paths.output_dir, &paths.content_dir, options.force)?;
     // syntect's start-up, and reading the code highlighted by the last build,
     // happen beside ingest and organise, not before render.
-    let highlight_cache = highlight_cache_file(&paths.output_dir);
+    // The code highlighted by the last build, like the search index, lives
+    // beside the output folder.
+    let highlight_cache = output::beside_output(&paths.output_dir, "srebook-highlight");
     let warming = {
         let highlight_cache = highlight_cache.clone();
         std::thread::spawn(move || {
@@ -137,15 +139,6 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
         timings,
         diagnostics: book.diagnostics,
     })
-}
-
-/// Where `srebook build` keeps the code it highlighted, for the next build:
-/// `.<output name>.srebook-highlight` beside the output folder, like the
-/// search index.
-fn highlight_cache_file(output_dir: &std::path::Path) -> PathBuf {
-    let index_dir = search::index_dir_for(output_dir);
-    let name = index_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    index_dir.with_file_name(name.replace(".srebook-index", ".srebook-highlight"))
 }
 
 /// Runs every stage up to the organised book: walk, decode, segment,

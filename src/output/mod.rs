@@ -33,6 +33,19 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// A hidden sibling of the output folder for what srebook keeps between
+/// builds (`book/` → `.book.<kind>`): never published, and untouched when a
+/// rebuilt site is swapped in.
+pub fn beside_output(output_dir: &Path, kind: &str) -> PathBuf {
+    let absolute = output_dir
+        .canonicalize()
+        .or_else(|_| std::path::absolute(output_dir))
+        .unwrap_or_else(|_| output_dir.to_path_buf());
+    let name = absolute.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".to_string());
+    let parent = absolute.parent().unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{kind}"))
+}
+
 /// Refuses output folders that would destroy sources or user files: one that
 /// is or contains the content folder, or an existing folder without the
 /// marker (unless `force`).

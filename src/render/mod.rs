@@ -106,6 +106,8 @@ struct Site<'a> {
     full_nav: bool,
     /// Whether the printable book is one page per chapter (see `print.rs`).
     print_in_parts: bool,
+    /// The printable parts, worked out once (see `print.rs`).
+    print_parts: std::sync::OnceLock<Vec<print::Part<'a>>>,
     base: tera::Context,
 }
 
@@ -264,6 +266,7 @@ impl<'a> Site<'a> {
             nav,
             full_nav,
             print_in_parts,
+            print_parts: std::sync::OnceLock::new(),
             base,
         }
     }

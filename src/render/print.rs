@@ -59,7 +59,11 @@ struct PartLink<'a> {
 impl<'a> Site<'a> {
     /// The printable parts, in reading order (none when the book prints on
     /// one page).
-    pub(super) fn print_parts(&self) -> Vec<Part<'a>> {
+    pub(super) fn print_parts(&self) -> &[Part<'a>] {
+        self.print_parts.get_or_init(|| self.plan_print_parts())
+    }
+
+    fn plan_print_parts(&self) -> Vec<Part<'a>> {
         if !self.print_in_parts() {
             return Vec::new();
         }

@@ -58,13 +58,7 @@ impl Fingerprint {
 /// hidden sibling of the site (`book/` → `.book.srebook-index/`), so the
 /// index is never published and survives the swap of a rebuilt site.
 pub fn index_dir_for(output_dir: &Path) -> std::path::PathBuf {
-    let absolute = output_dir
-        .canonicalize()
-        .or_else(|_| std::path::absolute(output_dir))
-        .unwrap_or_else(|_| output_dir.to_path_buf());
-    let name = absolute.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".to_string());
-    let parent = absolute.parent().unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.srebook-index"))
+    crate::output::beside_output(output_dir, "srebook-index")
 }
 
 #[cfg(test)]
