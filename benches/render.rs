@@ -117,7 +117,7 @@ fn ms(d: Duration) -> f64 {
 /// In a fresh process: the syntax set's load, then the first highlights.
 fn startup_child() {
     let t0 = Instant::now();
-    render::warm_up_highlighter();
+    render::warm_up_highlighter(true);
     let load = t0.elapsed();
     let t1 = Instant::now();
     let html = render::highlight("fn main() {\n    println!(\"hi\");\n}\n", "rust");
@@ -178,7 +178,7 @@ fn main() {
     let book = srebook::organise_book(&config, &paths, &mut Default::default()).expect("organise");
     let organise = t.elapsed();
     let theme = render::Theme::load(&paths.root_dir).expect("theme");
-    render::warm_up_highlighter();
+    render::warm_up_highlighter(true);
     println!(
         "corpus {questions} questions: {} entries, {} topics, {} chapters (organised in {:.0} ms)",
         book.entries.len(),

@@ -108,8 +108,8 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     let warming = {
         let highlight_cache = highlight_cache.clone();
         std::thread::spawn(move || {
-            render::load_highlight_cache(&highlight_cache);
-            render::warm_up_highlighter();
+            let reused = render::load_highlight_cache(&highlight_cache);
+            render::warm_up_highlighter(reused == 0);
         })
     };
     let theme = timings.time("theme", || render::Theme::load(&paths.root_dir))?;

@@ -115,3 +115,48 @@ fn sitemap_only_with_a_site_url() {
     assert!(sitemap.contains("<loc>https://example.org/sre/index.html</loc>"));
     srebook(book.path()).args(["build", "--quiet"]).assert().success().stderr(predicate::str::is_empty());
 }
+
+/// The sidebar is rendered once per chapter and then marked per page: every
+/// page must still mark its own link, and only it, and open only its chapter.
+#[test]
+fn every_sidebar_marks_its_own_page_and_opens_its_chapter() {
+    let out = tempfile::tempdir().unwrap();
+    let content = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    let site = out.path().join("site");
+    srebook(out.path()).args(["build", "--quiet", "--content", content, "--out"]).arg(&site).assert().success();
+    let mut topic_pages = 0;
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&site).unwrap().to_string_lossy().replace('\\', "/");
+        let deep = rel.matches('/').count() == 1;
+        if !rel.ends_with(".html") || rel.starts_with("print/") || rel == "print.html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let start = html.find("<nav class=\"sidebar\"").unwrap_or_else(|| panic!("{rel} has no sidebar"));
+        let sidebar = &html[start..start + html[start..].find("</nav>\n<div class=\"sidebar-backdrop\"").unwrap()];
+        let href = if deep { format!("../{rel}") } else { rel.clone() };
+        let marked = sidebar.matches("aria-current=\"page\"").count();
+        let own_link = format!("href=\"{href}\" aria-current=\"page\"");
+        if deep || rel == "overlap.html" {
+            assert_eq!(marked, 1, "{rel}: {marked} links marked as the current page");
+            assert!(sidebar.contains(&own_link), "{rel}: its own link is not the one marked");
+        } else {
+            assert_eq!(marked, 0, "{rel} is not in the sidebar but marks a link");
+        }
+        let open: Vec<&str> =
+            sidebar.match_indices("class=\"nav-chapter is-current\"").map(|(at, _)| &sidebar[at..]).collect();
+        if deep {
+            let chapter = rel.split('/').next().unwrap();
+            assert_eq!(open.len(), 1, "{rel}: {} chapters open", open.len());
+            assert!(open[0].contains(&format!("id=\"nav-{chapter}\"")), "{rel}: the open chapter is not {chapter}");
+            let own = open[0].find(&own_link).unwrap_or(usize::MAX);
+            let next_chapter = open[0][1..].find("<li class=\"nav-chapter").map_or(usize::MAX, |at| at + 1);
+            assert!(own < next_chapter, "{rel}: its own link is outside its open chapter");
+            topic_pages += usize::from(!rel.ends_with("/index.html"));
+        } else {
+            assert!(open.is_empty(), "{rel} opens a chapter");
+        }
+    }
+    assert!(topic_pages >= 20, "only {topic_pages} topic pages checked");
+}

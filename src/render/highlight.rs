@@ -36,14 +36,19 @@ const fn rgb(r: u8, g: u8, b: u8) -> Color {
 const COMMON_LANGUAGES: &[&str] =
     &["bash", "python", "yaml", "json", "go", "hcl", "dockerfile", "sql", "javascript", "java", "toml", "rust"];
 
-/// Loads the syntax set, compiles the common grammars' first patterns and
-/// generates the stylesheet. `srebook build` runs this on a thread of its
-/// own while it reads and organises the sources, so the one-off cost of
-/// syntect (tens of milliseconds) is not paid on the render's critical path.
-pub fn warm_up() {
-    LazyLock::force(&SYNTAXES);
-    for lang in COMMON_LANGUAGES {
-        highlight_uncached("x = 1 # warm\n", lang);
+/// Generates the stylesheet and, with `grammars`, loads the syntax set and
+/// compiles the common grammars' first patterns. `srebook build` runs this
+/// on a thread of its own while it reads and organises the sources, so the
+/// one-off cost of syntect (tens of milliseconds) is not paid on the
+/// render's critical path. A build that found the last build's highlighted
+/// code skips the grammars: it will highlight little or nothing, and
+/// compiling them would only take a core from ingest.
+pub fn warm_up(grammars: bool) {
+    if grammars {
+        LazyLock::force(&SYNTAXES);
+        for lang in COMMON_LANGUAGES {
+            highlight_uncached("x = 1 # warm\n", lang);
+        }
     }
     LazyLock::force(&STYLESHEET);
 }

@@ -66,17 +66,19 @@ fn insert(memo: &mut Memo, lang: &str, code: &str, html: &str, used: bool) {
     }
 }
 
-/// Adds the snippets saved in `file` by an earlier build to the memo.
-/// Anything wrong with the file just leaves the memo as it was.
-pub fn load(file: &Path) {
-    let Ok(bytes) = std::fs::read(file) else { return };
-    let Some(body) = bytes.strip_prefix(MAGIC.as_bytes()) else { return };
-    let Some(records) = parse(body) else { return };
-    if let Ok(mut memo) = MEMO.lock() {
-        for [lang, code, html] in records {
-            insert(&mut memo, lang, code, html, false);
-        }
+/// Adds the snippets saved in `file` by an earlier build to the memo, and
+/// returns how many there were. Anything wrong with the file just leaves the
+/// memo as it was.
+pub fn load(file: &Path) -> usize {
+    let Ok(bytes) = std::fs::read(file) else { return 0 };
+    let Some(body) = bytes.strip_prefix(MAGIC.as_bytes()) else { return 0 };
+    let Some(records) = parse(body) else { return 0 };
+    let Ok(mut memo) = MEMO.lock() else { return 0 };
+    let count = records.len();
+    for [lang, code, html] in records {
+        insert(&mut memo, lang, code, html, false);
     }
+    count
 }
 
 /// Writes the snippets this process used to `file` (through a temporary

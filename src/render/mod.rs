@@ -8,6 +8,7 @@ mod highlight_cache;
 mod markdown;
 mod overlap;
 mod print;
+mod sidebar;
 mod theme;
 
 use std::collections::{HashMap, HashSet};
@@ -52,22 +53,6 @@ struct Link {
 }
 
 #[derive(Serialize)]
-struct NavChapter {
-    slug: String,
-    title: String,
-    path: String,
-    topic_count: usize,
-    topics: Vec<NavTopic>,
-}
-
-#[derive(Serialize)]
-struct NavTopic {
-    slug: String,
-    title: String,
-    path: String,
-}
-
-#[derive(Serialize)]
 struct PageInfo<'a> {
     kind: &'a str,
     title: &'a str,
@@ -97,13 +82,10 @@ struct Site<'a> {
     chapter_titles: HashMap<&'a str, &'a str>,
     /// Topics in reading order, for previous/next links.
     reading_order: Vec<&'a Topic>,
-    /// The sidebar: every chapter with every topic.
-    nav: Vec<NavChapter>,
-    /// Whether pages carry the whole sidebar. Past [`FULL_NAV_LIMIT`] topics
-    /// they carry only a window of the current chapter, or every page would
-    /// repeat the whole table of contents (mdBook's 90 MB at 10,000
-    /// questions).
-    full_nav: bool,
+    /// The sidebar. Past [`sidebar::FULL_NAV_LIMIT`] topics pages carry
+    /// only a window of the current chapter, or every page would repeat the
+    /// whole table of contents (mdBook's 90 MB at 10,000 questions).
+    sidebar: sidebar::Sidebar,
     /// Whether the printable book is one page per chapter (see `print.rs`).
     print_in_parts: bool,
     /// The printable parts, worked out once (see `print.rs`).
@@ -111,14 +93,8 @@ struct Site<'a> {
     base: tera::Context,
 }
 
-/// Books with at most this many topics list every topic in every sidebar.
-const FULL_NAV_LIMIT: usize = 400;
-
 /// Books with more topics than this print one page per chapter.
 const PRINT_IN_ONE_PAGE_LIMIT: usize = 400;
-
-/// Topics shown either side of the current one in a windowed sidebar.
-const NAV_WINDOW: usize = 12;
 
 /// Renders every page and static file into `sink`; returns the number of
 /// HTML pages written.
@@ -129,18 +105,13 @@ pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteS
     }
     sink.write("static/highlight.css", highlight::stylesheet().as_bytes())?;
 
-    site.write_page(sink, "index.html", "index.html", site.index_context())?;
-    site.write_page(
-        sink,
-        "404.html",
-        "404.html",
-        site.page_context("404", "Page not found", &book_description(config), "404.html", "", ""),
-    )?;
+    site.write_page(sink, "index.html", "index.html", site.index_context()?)?;
+    site.write_page(sink, "404.html", "404.html", site.not_found_context()?)?;
     // The search results page: static/search.js fills it in from `?q=`.
-    let search_page = site.page_context("search", "Search", &book_description(config), "search.html", "", "");
+    let search_page = site.page_context("search", "Search", &book_description(config), "search.html", "", "")?;
     site.write_page(sink, "search.html", "search.html", search_page)?;
     for (i, chapter) in book.chapters.iter().enumerate() {
-        site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter))?;
+        site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter)?)?;
     }
     // Each topic's answers are rendered once, for its page and its printable page.
     let print_pages = if site.print_in_parts() {
@@ -186,7 +157,7 @@ pub fn render_topic_pages(
         site.reading_order.iter().copied().enumerate().filter(|(_, topic)| topics.contains(&topic.slug)).collect();
     chosen.par_iter().try_for_each(|&(index, topic)| {
         let answers = site.answers(topic);
-        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(index, topic, &answers))
+        site.write_page(sink, "topic.html", &topic_path(topic), site.topic_context(index, topic, &answers)?)
     })?;
     Ok(chosen.len())
 }
@@ -218,22 +189,7 @@ impl<'a> Site<'a> {
             .iter()
             .flat_map(|c| c.topics.iter().filter_map(|slug| topics.get(slug.as_str()).copied()))
             .collect();
-        let nav: Vec<NavChapter> = book
-            .chapters
-            .iter()
-            .map(|c| NavChapter {
-                slug: c.slug.clone(),
-                title: c.title.clone(),
-                path: chapter_path(&c.slug),
-                topic_count: c.topics.len(),
-                topics: c
-                    .topics
-                    .iter()
-                    .filter_map(|slug| topics.get(slug.as_str()))
-                    .map(|t| NavTopic { slug: t.slug.clone(), title: t.title.clone(), path: topic_path(t) })
-                    .collect(),
-            })
-            .collect();
+        let sidebar = sidebar::Sidebar::new(book, &topics);
         let mut base = tera::Context::new();
         base.insert(
             "book",
@@ -245,10 +201,6 @@ impl<'a> Site<'a> {
                 default_theme: config.book.default_theme.as_deref().unwrap_or(""),
             },
         );
-        let full_nav = book.topics.len() <= FULL_NAV_LIMIT;
-        if full_nav {
-            base.insert("nav", &nav);
-        }
         base.insert("search_enabled", &true);
         let print_in_parts = book.topics.len() > PRINT_IN_ONE_PAGE_LIMIT;
         base.insert("print_in_parts", &print_in_parts);
@@ -263,8 +215,7 @@ impl<'a> Site<'a> {
             topics,
             chapter_titles,
             reading_order,
-            nav,
-            full_nav,
+            sidebar,
             print_in_parts,
             print_parts: std::sync::OnceLock::new(),
             base,
@@ -281,51 +232,14 @@ impl<'a> Site<'a> {
         path: &str,
         chapter: &str,
         topic: &str,
-    ) -> tera::Context {
+    ) -> Result<tera::Context> {
         let mut ctx = self.base.clone();
+        let root = if path.contains('/') { "../" } else { "" };
         ctx.insert("page", &PageInfo { kind, title, description, path });
-        ctx.insert("root", if path.contains('/') { "../" } else { "" });
+        ctx.insert("root", root);
         ctx.insert("current_chapter", chapter);
-        ctx.insert("current_topic", topic);
-        if !self.full_nav {
-            ctx.insert("nav", &self.windowed_nav(chapter, topic));
-        }
-        ctx
-    }
-
-    /// Every chapter, with only the current chapter's topics near the
-    /// current one, and a last link to the chapter page that lists them all.
-    fn windowed_nav(&self, chapter: &str, topic: &str) -> Vec<NavChapter> {
-        self.nav
-            .iter()
-            .map(|c| {
-                let mut topics = Vec::new();
-                if c.slug == chapter {
-                    let at = c.topics.iter().position(|t| t.slug == topic).unwrap_or(0);
-                    let start = at.saturating_sub(NAV_WINDOW);
-                    let end = (at + NAV_WINDOW + 1).min(c.topics.len());
-                    topics.extend(c.topics[start..end].iter().map(|t| NavTopic {
-                        slug: t.slug.clone(),
-                        title: t.title.clone(),
-                        path: t.path.clone(),
-                    }));
-                    if end - start < c.topics.len() {
-                        topics.push(NavTopic {
-                            slug: String::new(),
-                            title: format!("All {} topics in this chapter…", c.topics.len()),
-                            path: c.path.clone(),
-                        });
-                    }
-                }
-                NavChapter {
-                    slug: c.slug.clone(),
-                    title: c.title.clone(),
-                    path: c.path.clone(),
-                    topic_count: c.topic_count,
-                    topics,
-                }
-            })
-            .collect()
+        ctx.insert("sidebar", &self.sidebar.html(self.theme, &self.base, root, chapter, topic, path)?);
+        Ok(ctx)
     }
 
     fn write_page(&self, sink: &dyn SiteSink, template: &str, path: &str, ctx: tera::Context) -> Result<()> {
@@ -361,11 +275,20 @@ impl<'a> Site<'a> {
         answers: &[Vec<Answer<'a>>],
     ) -> Result<()> {
         topics.par_iter().zip(answers).enumerate().try_for_each(|(i, (topic, answers))| {
-            self.write_page(sink, "topic.html", &topic_path(topic), self.topic_context(first + i, topic, answers))
+            self.write_page(sink, "topic.html", &topic_path(topic), self.topic_context(first + i, topic, answers)?)
         })
     }
 
-    fn index_context(&self) -> tera::Context {
+    /// The page-not-found page, which lists the chapters.
+    fn not_found_context(&self) -> Result<tera::Context> {
+        let mut ctx = self.page_context("404", "Page not found", &book_description(self.config), "404.html", "", "")?;
+        let chapters: Vec<Link> =
+            self.book.chapters.iter().map(|c| Link { title: c.title.clone(), path: chapter_path(&c.slug) }).collect();
+        ctx.insert("chapters", &chapters);
+        Ok(ctx)
+    }
+
+    fn index_context(&self) -> Result<tera::Context> {
         #[derive(Serialize)]
         struct Card<'a> {
             slug: &'a str,
@@ -389,7 +312,7 @@ impl<'a> Site<'a> {
             })
             .collect();
         let config = self.config;
-        let mut ctx = self.page_context("index", &config.book.title, &config.book.description, "index.html", "", "");
+        let mut ctx = self.page_context("index", &config.book.title, &config.book.description, "index.html", "", "")?;
         ctx.insert("chapters", &cards);
         let questions = self.book.entries.iter().filter(|e| e.kind == EntryKind::Question).count();
         ctx.insert(
@@ -401,10 +324,10 @@ impl<'a> Site<'a> {
                 "topics": self.book.topics.len(),
             }),
         );
-        ctx
+        Ok(ctx)
     }
 
-    fn chapter_context(&self, index: usize, chapter: &Chapter) -> tera::Context {
+    fn chapter_context(&self, index: usize, chapter: &Chapter) -> Result<tera::Context> {
         #[derive(Serialize)]
         struct Item<'a> {
             slug: &'a str,
@@ -427,12 +350,12 @@ impl<'a> Site<'a> {
             .collect();
         let path = chapter_path(&chapter.slug);
         let description = first_sentence(&chapter.description);
-        let mut ctx = self.page_context("chapter", &chapter.title, &description, &path, &chapter.slug, "");
+        let mut ctx = self.page_context("chapter", &chapter.title, &description, &path, &chapter.slug, "")?;
         ctx.insert(
             "chapter",
             &serde_json::json!({
                 "slug": chapter.slug, "title": chapter.title, "description": chapter.description,
-                "path": path, "topics": items, "sections": chapter.sections,
+                "path": path, "topics": items, "sections": chapter.sections, "number": index + 1,
             }),
         );
         let chapters = &self.book.chapters;
@@ -447,7 +370,7 @@ impl<'a> Site<'a> {
             .or_else(|| chapters.get(index + 1).map(|c| Link { title: c.title.clone(), path: chapter_path(&c.slug) }));
         ctx.insert("prev", &prev);
         ctx.insert("next", &next);
-        ctx
+        Ok(ctx)
     }
 
     /// The topic's answers as HTML, anchored `a1`, `a2`, ….
@@ -476,10 +399,10 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    fn topic_context(&self, index: usize, topic: &Topic, answers: &[Answer]) -> tera::Context {
+    fn topic_context(&self, index: usize, topic: &Topic, answers: &[Answer]) -> Result<tera::Context> {
         let path = topic_path(topic);
         let description = answers.first().map(|a| plain_summary(&a.html)).unwrap_or_default();
-        let mut ctx = self.page_context("topic", &topic.title, &description, &path, &topic.chapter, &topic.slug);
+        let mut ctx = self.page_context("topic", &topic.title, &description, &path, &topic.chapter, &topic.slug)?;
         let chapter_title = self.chapter_titles.get(topic.chapter.as_str()).copied().unwrap_or("");
         ctx.insert(
             "chapter",
@@ -532,7 +455,7 @@ impl<'a> Site<'a> {
         });
         ctx.insert("prev", &prev);
         ctx.insert("next", &next);
-        ctx
+        Ok(ctx)
     }
 
     fn sitemap(&self, site_url: &str) -> String {

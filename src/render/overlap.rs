@@ -128,7 +128,7 @@ pub(super) fn render_overlap(site: &Site, sink: &dyn SiteSink) -> Result<usize> 
         book.chapters.iter().map(|c| Column { slug: &c.slug, title: &c.title, path: chapter_path(&c.slug) }).collect();
 
     let description = "Which chapters each source document covers, and how many topics each pair of sources shares.";
-    let mut ctx = site.page_context("overlap", "Source overlap", description, OVERLAP_PATH, "", "");
+    let mut ctx = site.page_context("overlap", "Source overlap", description, OVERLAP_PATH, "", "")?;
     ctx.insert(
         "overlap",
         &serde_json::json!({

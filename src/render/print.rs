@@ -130,12 +130,12 @@ impl<'a> Site<'a> {
                     .collect(),
             })
             .collect();
-        self.write_page(sink, "print.html", PRINT_PATH, self.print_context(PRINT_PATH, &chapters, None))
+        self.write_page(sink, "print.html", PRINT_PATH, self.print_context(PRINT_PATH, &chapters, None)?)
     }
 
     /// Renders the cover of a book printed in parts: the list of parts.
     pub(super) fn write_print_cover(&self, sink: &dyn SiteSink) -> Result<()> {
-        self.write_page(sink, "print.html", PRINT_PATH, self.print_context(PRINT_PATH, &[], None))
+        self.write_page(sink, "print.html", PRINT_PATH, self.print_context(PRINT_PATH, &[], None)?)
     }
 
     /// Renders one part from its topics' answers.
@@ -146,12 +146,12 @@ impl<'a> Site<'a> {
             chapter: part.chapter,
             topics: topics.iter().copied().zip(answers.iter().map(Vec::as_slice)).collect(),
         };
-        self.write_page(sink, "print.html", &part.path, self.print_context(&part.path, &[chapter], Some(part)))
+        self.write_page(sink, "print.html", &part.path, self.print_context(&part.path, &[chapter], Some(part))?)
     }
 
     /// The context of a printable page at `path` holding `chapters`; `part`
     /// is the part shown (`None` on a one-page book and on the cover).
-    fn print_context(&self, path: &str, chapters: &[PrintChapter], part: Option<&Part>) -> tera::Context {
+    fn print_context(&self, path: &str, chapters: &[PrintChapter], part: Option<&Part>) -> Result<tera::Context> {
         let chapters: Vec<serde_json::Value> = chapters
             .iter()
             .map(|c| {
@@ -181,7 +181,7 @@ impl<'a> Site<'a> {
             Some(part) => format!("{} · {book_title} (printable)", part.title),
             None => format!("{book_title} (printable)"),
         };
-        let mut ctx = self.page_context("print", &title, &self.config.book.description, path, "", "");
+        let mut ctx = self.page_context("print", &title, &self.config.book.description, path, "", "")?;
         ctx.insert("chapters", &chapters);
         let parts = self.print_parts();
         let links: Vec<PartLink> = parts
@@ -196,6 +196,6 @@ impl<'a> Site<'a> {
             })
             .collect();
         ctx.insert("print_parts", &links);
-        ctx
+        Ok(ctx)
     }
 }
