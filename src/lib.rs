@@ -21,6 +21,7 @@ pub mod serve;
 pub mod timings;
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -100,25 +101,31 @@ pub struct BuildOptions {
 pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
     output::check_output_dir(&paths.output_dir, &paths.content_dir, options.force)?;
-    // syntect's start-up, and reading the code highlighted by the last build,
-    // happen beside ingest and organise, not before render.
     // The code highlighted by the last build, like the search index, lives
     // beside the output folder.
     let highlight_cache = output::beside_output(&paths.output_dir, "srebook-highlight");
-    let warming = {
-        let highlight_cache = highlight_cache.clone();
+    // What render needs and the sources do not change (the theme's templates,
+    // the last build's highlighted code, syntect's start-up) is made ready
+    // on a thread of its own, beside ingest and organise.
+    let preparing = {
+        let (highlight_cache, book_root) = (highlight_cache.clone(), paths.root_dir.clone());
         std::thread::spawn(move || {
+            ingest::compile_patterns();
             let reused = render::load_highlight_cache(&highlight_cache);
+            let started = Instant::now();
+            let theme = render::Theme::load(&book_root);
+            let theme_wall = started.elapsed();
             render::warm_up_highlighter(reused == 0);
+            (theme, theme_wall)
         })
     };
-    let theme = timings.time("theme", || render::Theme::load(&paths.root_dir))?;
     // Before the sources are read: an edit during the build leaves the search index stale, not wrongly fresh.
     let sources_fingerprint = search::Fingerprint::of(paths)?;
     let book = organise_book(config, paths, &mut timings)?;
+    let (theme, theme_wall) = preparing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    timings.record("theme", theme_wall);
+    let theme = theme?;
     let staging = output::Staging::begin(&paths.output_dir)?;
-    // Only a panic ends the thread early, and then render works without it.
-    let _ = warming.join();
     // Render and index both read the book and write disjoint files: side
     // by side, each fills the gaps the other leaves on the cores.
     let (pages, indexed) = timings.time_concurrently(

@@ -50,6 +50,14 @@ impl Timings {
         (a, b)
     }
 
+    /// Records a stage that ran on a thread of its own beside the others,
+    /// timed there. Its CPU time cannot be told apart from theirs.
+    pub fn record(&mut self, name: &'static str, wall: Duration) {
+        self.stages.push((name, wall));
+        self.cpu.push(None);
+        self.peak_memory.push(peak_resident_bytes());
+    }
+
     /// Each stage and its duration, in order.
     pub fn stages(&self) -> &[(&'static str, Duration)] {
         &self.stages
@@ -65,11 +73,6 @@ impl Timings {
     /// `index` ended (Linux only).
     pub fn peak_memory(&self, index: usize) -> Option<u64> {
         self.peak_memory.get(index).copied().flatten()
-    }
-
-    /// The sum of all stages.
-    pub fn total(&self) -> Duration {
-        self.stages.iter().map(|(_, d)| *d).sum()
     }
 }
 

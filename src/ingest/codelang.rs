@@ -171,19 +171,31 @@ const SIGNALS: &[(&str, &str, i32)] = &[
 const SHELL_ARGS: &str = r#"(\s+(-{1,2}\w|[+./~$"'\w{@%=])|\s*$)"#;
 
 static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
+    // Not on rayon: segment's workers block on this lock while it runs, and
+    // rayon work queued from here would wait for them forever.
+    let patterns: Vec<ByteRegex> = SIGNALS
+        .iter()
+        .map(|&(_, pattern, _)| {
+            RegexBuilder::new(&format!("(?m){}", pattern.replace("<args>", SHELL_ARGS))).unicode(false).build().unwrap()
+        })
+        .collect();
     let mut languages: Vec<Language> = Vec::new();
-    for &(name, pattern, weight) in SIGNALS {
+    for (&(name, _, weight), pattern) in SIGNALS.iter().zip(patterns) {
         if languages.last().is_none_or(|l| l.name != name) {
             languages.push(Language { name, signals: Vec::new() });
         }
-        let pattern = RegexBuilder::new(&format!("(?m){}", pattern.replace("<args>", SHELL_ARGS)))
-            .unicode(false)
-            .build()
-            .unwrap();
         languages.last_mut().unwrap().signals.push(Signal { pattern, weight });
     }
     languages
 });
+
+/// Compiles every pattern now rather than on first use.
+pub(super) fn compile_patterns() {
+    for patterns in [&BOX_EDGE, &ARROW, &HEREDOC] {
+        LazyLock::force(patterns);
+    }
+    LazyLock::force(&LANGUAGES);
+}
 
 static BOX_EDGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+[-=]{2,}|[-=]{2,}\+").unwrap());
 static ARROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)-+>|<-+|\s[v^][ \t]*$").unwrap());

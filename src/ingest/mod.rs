@@ -100,6 +100,14 @@ pub struct DecodedFiles {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Compiles the patterns segment and the code-language detector use, which
+/// they would otherwise compile on first use: `build` calls this on a thread
+/// of its own while the sources are read.
+pub fn compile_patterns() {
+    codelang::compile_patterns();
+    segment::compile_patterns();
+}
+
 /// Reads and decodes `files` in parallel, keeping their order.
 pub fn decode_all(files: &[SourceFile]) -> DecodedFiles {
     let results: Vec<Decoded> = files

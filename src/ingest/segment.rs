@@ -80,6 +80,15 @@ static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^( {0,3})(`{3,}|~{
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[ \t]*(?:\(([^()]{2,80})\)|\[([^\[\]]{2,80})\])[ \t]*$").unwrap());
 
+/// Compiles the line patterns now rather than on first use.
+pub(super) fn compile_patterns() {
+    let patterns =
+        [&NUMBERING, &PROMPT, &GUIDE_TITLE, &HEADING, &BULLET_QUESTION, &PLAIN_QUESTION, &SUMMARY, &FENCE, &TAG];
+    for pattern in patterns {
+        LazyLock::force(pattern);
+    }
+}
+
 /// Cuts `doc` into entries.
 pub fn segment(doc: &SourceDoc) -> Segmented {
     let lines: Vec<&str> = doc.text.split('\n').collect();

@@ -127,12 +127,12 @@ pub struct Staging {
     /// change.
     unchanged: AtomicUsize,
     /// The previous site's manifest: path → content fingerprint.
-    previous: HashMap<String, u64>,
+    previous: HashMap<String, u128>,
     /// When that manifest was written: a file modified since (by hand) is
     /// not trusted to match its fingerprint.
     previous_written: Option<std::time::SystemTime>,
     /// This site's manifest, filled as files are written.
-    manifest: Mutex<Vec<(String, u64)>>,
+    manifest: Mutex<Vec<(String, u128)>>,
     committed: bool,
 }
 
@@ -140,21 +140,19 @@ pub struct Staging {
 /// build can tell which files are unchanged without reading them.
 const MANIFEST: &str = ".srebook-manifest";
 
-/// A content fingerprint: SipHash with fixed keys, and the length.
-fn fingerprint(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    #[allow(deprecated)] // SipHasher's fixed keys are the point: stable across runs.
-    let mut hasher = std::hash::SipHasher::new_with_keys(0x5352_4542_4f4f_4b31, 0x6f75_7470_7574_2121);
-    hasher.write(bytes);
-    hasher.write_usize(bytes.len());
-    hasher.finish()
+/// A content fingerprint: XXH3's 128 bits. Every byte of every page passes
+/// through it, so it must be fast (SipHash was a tenth of the render's
+/// CPU); and two different contents sharing one would leave a stale file,
+/// so it must be wide.
+fn fingerprint(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
-fn read_manifest(site: &Path) -> HashMap<String, u64> {
+fn read_manifest(site: &Path) -> HashMap<String, u128> {
     let Ok(text) = std::fs::read_to_string(site.join(MANIFEST)) else { return HashMap::new() };
     text.lines()
         .filter_map(|line| line.split_once('\t'))
-        .filter_map(|(hash, path)| Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?)))
+        .filter_map(|(hash, path)| Some((path.to_string(), u128::from_str_radix(hash, 16).ok()?)))
         .collect()
 }
 
@@ -250,7 +248,7 @@ impl Staging {
     pub fn commit(mut self) -> Result<()> {
         let mut manifest = std::mem::take(&mut *self.manifest.lock().unwrap_or_else(|p| p.into_inner()));
         manifest.sort_unstable();
-        let text: String = manifest.iter().map(|(path, hash)| format!("{hash:016x}\t{path}\n")).collect();
+        let text: String = manifest.iter().map(|(path, hash)| format!("{hash:032x}\t{path}\n")).collect();
         let manifest_path = self.dir.join(MANIFEST);
         std::fs::write(&manifest_path, text).map_err(|e| Error::io(&manifest_path, e))?;
         if self.target.exists() {

@@ -55,8 +55,45 @@ pub(super) struct Sidebar {
     full: bool,
     /// `(root, current chapter)` → the rendered sidebar, unmarked. Filled
     /// as pages ask, from any thread.
-    rendered: HashMap<(&'static str, String), OnceLock<String>>,
+    rendered: HashMap<(&'static str, String), OnceLock<Rendered>>,
 }
+
+/// A sidebar as `nav.html` rendered it, with where each link's `href`
+/// value ends, so marking a page's own link needs no search.
+struct Rendered {
+    html: String,
+    /// `href` value (as written, escaped) → byte offset just past its
+    /// closing quote, for the first link with that value.
+    link_ends: HashMap<String, usize>,
+}
+
+impl Rendered {
+    fn new(html: String) -> Rendered {
+        let mut link_ends = HashMap::new();
+        let mut from = 0;
+        while let Some(at) = html[from..].find(HREF) {
+            let value_start = from + at + HREF.len();
+            let Some(length) = html[value_start..].find('"') else { break };
+            let end = value_start + length + 1;
+            link_ends.entry(html[value_start..end - 1].to_string()).or_insert(end);
+            from = end;
+        }
+        Rendered { html, link_ends }
+    }
+
+    /// The sidebar with ` aria-current="page"` added to the first link
+    /// whose `href` is exactly `href`: how `nav.html` links to the page
+    /// being shown.
+    fn marked(&self, href: &str) -> String {
+        match self.link_ends.get(&escape_html(href)) {
+            Some(&end) => [&self.html[..end], CURRENT, &self.html[end..]].concat(),
+            None => self.html.clone(),
+        }
+    }
+}
+
+const HREF: &str = "href=\"";
+const CURRENT: &str = " aria-current=\"page\"";
 
 /// Every value of `root` a page can have.
 const ROOTS: [&str; 2] = ["", "../"];
@@ -97,23 +134,22 @@ impl Sidebar {
         topic: &str,
         page_path: &str,
     ) -> Result<String> {
-        let unmarked = if self.full {
-            match self.rendered.get(&(root_key(root), chapter.to_string())) {
-                Some(cell) => match cell.get() {
-                    Some(html) => html.clone(),
-                    None => {
-                        let html = self.render(theme, base, root, chapter, &self.chapters)?;
-                        // Another thread may have got there first: theirs is the same.
-                        let _ = cell.set(html.clone());
-                        html
-                    }
-                },
-                None => self.render(theme, base, root, chapter, &self.chapters)?,
-            }
-        } else {
-            self.render(theme, base, root, chapter, &self.window(chapter, topic))?
+        let href = format!("{root}{page_path}");
+        if !self.full {
+            let window = self.window(chapter, topic);
+            return Ok(Rendered::new(self.render(theme, base, root, chapter, &window)?).marked(&href));
+        }
+        let Some(cell) = self.rendered.get(&(root_key(root), chapter.to_string())) else {
+            return Ok(Rendered::new(self.render(theme, base, root, chapter, &self.chapters)?).marked(&href));
         };
-        Ok(mark_current_link(unmarked, &format!("{root}{page_path}")))
+        if let Some(rendered) = cell.get() {
+            return Ok(rendered.marked(&href));
+        }
+        let rendered = Rendered::new(self.render(theme, base, root, chapter, &self.chapters)?);
+        let marked = rendered.marked(&href);
+        // Another thread may have got there first: theirs is the same.
+        let _ = cell.set(rendered);
+        Ok(marked)
     }
 
     fn render<T: Serialize>(
@@ -167,16 +203,6 @@ fn root_key(root: &str) -> &'static str {
     ROOTS.into_iter().find(|r| *r == root).unwrap_or("")
 }
 
-/// `html` with ` aria-current="page"` added to the first link whose `href`
-/// is exactly `href`: how `nav.html` links to the page being shown.
-fn mark_current_link(mut html: String, href: &str) -> String {
-    let needle = format!("href=\"{}\"", escape_html(href));
-    if let Some(at) = html.find(&needle) {
-        html.insert_str(at + needle.len(), " aria-current=\"page\"");
-    }
-    html
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,17 +210,17 @@ mod tests {
     #[test]
     fn only_the_first_exact_link_to_the_page_is_marked() {
         let html = r#"<a href="../a/index.html">A</a><a href="../a/one.html">One</a><a href="../a/one.html.bak">x</a><a href="../a/one.html">again</a>"#;
-        let marked = mark_current_link(html.to_string(), "../a/one.html");
+        let marked = Rendered::new(html.to_string()).marked("../a/one.html");
         assert_eq!(
             marked,
             r#"<a href="../a/index.html">A</a><a href="../a/one.html" aria-current="page">One</a><a href="../a/one.html.bak">x</a><a href="../a/one.html">again</a>"#
         );
-        assert_eq!(mark_current_link(html.to_string(), "../b/two.html"), html, "no link to the page: unchanged");
+        assert_eq!(Rendered::new(html.to_string()).marked("../b/two.html"), html, "no link to the page: unchanged");
     }
 
     #[test]
     fn hrefs_are_matched_in_their_escaped_form() {
         let html = r#"<a href="a/q&amp;a.html">Q&amp;A</a>"#;
-        assert!(mark_current_link(html.to_string(), "a/q&a.html").contains(r#"q&amp;a.html" aria-current="page""#));
+        assert!(Rendered::new(html.to_string()).marked("a/q&a.html").contains(r#"q&amp;a.html" aria-current="page""#));
     }
 }

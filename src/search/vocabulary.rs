@@ -51,6 +51,21 @@ const INFLECTIONS: &[(&str, &str)] =
 /// Endings after which the plural is `-es` (`latches`, `boxes`).
 const SIBILANT_ENDINGS: &[&str] = &["s", "x", "z", "ch", "sh"];
 
+/// The `(strip, add)` suffix rules worth trying on `word`. A word the
+/// stemmer shortened from an `-ed` or `-ing` form is already inflected: of
+/// its forms only the plural (`setting` → `settings`) is one a reader
+/// types, and ruling out the others (`accesseded`, `mentoreding`) would
+/// cost a stemmer call each.
+fn inflection_rules<'w>(word: &'w str, stem: &str) -> impl Iterator<Item = (&'static str, &'static str)> + 'w {
+    let inflected = word != stem && (word.ends_with("ed") || word.ends_with("ing"));
+    let sibilant = SIBILANT_ENDINGS.iter().any(|end| word.ends_with(end));
+    INFLECTIONS
+        .iter()
+        .copied()
+        .filter(move |&(strip, add)| if inflected { (strip, add) == ("", "s") } else { !(sibilant && add == "s") })
+        .chain(sibilant.then_some(("", "es")))
+}
+
 /// The sorted table of known words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vocabulary {
@@ -84,24 +99,33 @@ impl Vocabulary {
             let analysed = analyzer.analyse_word(&word);
             VocabularyWord { word, stem: analysed.stem, is_term: analysed.is_term, in_book }
         };
-        let mut words: Vec<VocabularyWord> = book_words.iter().map(|w| entry(w.clone(), true)).collect();
-        let inflections: HashSet<String> = words
+        let book_words_listed: Vec<&String> = book_words.iter().collect();
+        let mut words: Vec<VocabularyWord> = book_words_listed.par_iter().map(|w| entry((*w).clone(), true)).collect();
+        // An inflection is kept only when it stems like its word, so its
+        // stem is known; stemming it again, or caching a form seen once,
+        // would only cost time.
+        let inflections: Vec<VocabularyWord> = words
             .par_iter()
             .filter(|w| w.is_term && w.word.chars().count() >= 3 && w.word.chars().all(char::is_alphabetic))
             .flat_map_iter(|w| {
-                let sibilant = SIBILANT_ENDINGS.iter().any(|end| w.word.ends_with(end));
-                let rules = INFLECTIONS.iter().copied().filter(move |(_, add)| !(sibilant && *add == "s"));
-                rules.chain(sibilant.then_some(("", "es"))).filter_map(|(strip, add)| {
+                inflection_rules(&w.word, &w.stem).filter_map(|(strip, add)| {
                     let base = w.word.strip_suffix(strip)?;
                     let form = format!("{base}{add}");
-                    (!book_words.contains(&form) && analyzer.analyse_word(&form).stem == w.stem).then_some(form)
+                    (!book_words.contains(&form) && analyzer.stem(&form) == w.stem).then(|| VocabularyWord {
+                        is_term: !analysis::is_stop_word(&form),
+                        word: form,
+                        stem: w.stem.clone(),
+                        in_book: false,
+                    })
                 })
             })
             .collect();
-        words.extend(inflections.into_iter().map(|w| entry(w, false)));
+        words.extend(inflections);
         let analyzer_words = analysis::known_words().into_iter().filter(|w| !book_words.contains(w));
         words.extend(analyzer_words.map(|w| entry(w, false)));
-        words.sort_by(|a, b| a.word.cmp(&b.word));
+        // Two words can each inflect to the same form: any copy will do,
+        // they are equal.
+        words.par_sort_by(|a, b| a.word.cmp(&b.word));
         words.dedup_by(|a, b| a.word == b.word);
         Vocabulary { words }
     }
