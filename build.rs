@@ -36,6 +36,21 @@ fn main() {
         std::hash::Hash::hash(&std::fs::read(root.join(file)).unwrap_or_default(), &mut hasher);
     }
     println!("cargo:rustc-env=SREBOOK_HIGHLIGHT_KEY={:016x}", std::hash::Hasher::finish(&hasher));
+
+    // Everything the program is made of, for what a build keeps from the
+    // last one (the search indexes): a changed srebook must not trust them,
+    // even before its version number changes.
+    let mut sources = Vec::new();
+    collect(&root.join("src"), &root.join("src"), &mut sources);
+    sources.sort();
+    let mut hasher = std::hash::DefaultHasher::new();
+    for rel in &sources {
+        std::hash::Hash::hash(rel, &mut hasher);
+        std::hash::Hash::hash(&std::fs::read(root.join("src").join(rel)).unwrap_or_default(), &mut hasher);
+    }
+    std::hash::Hash::hash(&std::fs::read(root.join("Cargo.lock")).unwrap_or_default(), &mut hasher);
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rustc-env=SREBOOK_SOURCE_KEY={:016x}", std::hash::Hasher::finish(&hasher));
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {

@@ -181,3 +181,48 @@ fn highlighted_code_kept_between_builds_changes_nothing() {
     std::fs::write(&cache, damaged).unwrap();
     assert_eq!(differing(&build("site"), &cold), Vec::<String>::new(), "a damaged cache changed the site");
 }
+
+/// A build over unchanged sources keeps both search indexes from the last
+/// one; any edit to a source brings its words into both.
+#[test]
+fn search_indexes_are_kept_until_a_source_changes() {
+    let book = common::small_book();
+    let build = || srebook(book.path()).args(["build", "--quiet"]).assert().success();
+    let meta = book.path().join("book/search/meta.js");
+    let tantivy = book.path().join(".book.srebook-index/srebook-index.json");
+    build();
+    let (meta_before, tantivy_before) =
+        (std::fs::read(&meta).unwrap(), std::fs::metadata(&tantivy).unwrap().modified().unwrap());
+    build();
+    assert_eq!(std::fs::read(&meta).unwrap(), meta_before);
+    assert_eq!(
+        std::fs::metadata(&tantivy).unwrap().modified().unwrap(),
+        tantivy_before,
+        "the fresh index was rewritten"
+    );
+    // What the next build needs to keep them again: the files, and what they were made from.
+    let manifest = || std::fs::read_to_string(book.path().join("book/.srebook-manifest")).unwrap();
+    let first = manifest();
+    build();
+    assert_eq!(manifest(), first);
+    assert!(first.lines().any(|l| l.starts_with("label\tsearch\t")), "no label for search/:\n{first}");
+    assert!(first.lines().filter(|l| l.contains("\tsearch/")).count() >= 3);
+    let source = book.path().join("content/a.md");
+    let mut text = std::fs::read_to_string(&source).unwrap();
+    text.push_str("\n## 3. Why keep a zebracorn runbook?\n\nBecause zebracorns page at night.\n");
+    std::fs::write(&source, text).unwrap();
+    build();
+    let browser_index: String = walkdir::WalkDir::new(book.path().join("book/search"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(browser_index.contains("zebracorn"), "the browser index misses the edit");
+    srebook(book.path())
+        .args(["search", "zebracorn"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("zebracorn"));
+    assert_ne!(std::fs::metadata(&tantivy).unwrap().modified().unwrap(), tantivy_before);
+}

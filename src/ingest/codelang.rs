@@ -171,14 +171,27 @@ const SIGNALS: &[(&str, &str, i32)] = &[
 const SHELL_ARGS: &str = r#"(\s+(-{1,2}\w|[+./~$"'\w{@%=])|\s*$)"#;
 
 static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
-    // Not on rayon: segment's workers block on this lock while it runs, and
-    // rayon work queued from here would wait for them forever.
-    let patterns: Vec<ByteRegex> = SIGNALS
-        .iter()
-        .map(|&(_, pattern, _)| {
-            RegexBuilder::new(&format!("(?m){}", pattern.replace("<args>", SHELL_ARGS))).unicode(false).build().unwrap()
-        })
-        .collect();
+    // Compiling them is most of segment's start-up, and segment's workers
+    // wait on this lock meanwhile: half are compiled on a second thread. Not
+    // on rayon, whose workers are the ones waiting.
+    let compile = |signals: &[(&str, &str, i32)]| -> Vec<ByteRegex> {
+        signals
+            .iter()
+            .map(|&(_, pattern, _)| {
+                RegexBuilder::new(&format!("(?m){}", pattern.replace("<args>", SHELL_ARGS)))
+                    .unicode(false)
+                    .build()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let (first, second) = SIGNALS.split_at(SIGNALS.len() / 2);
+    let patterns = std::thread::scope(|scope| {
+        let second = scope.spawn(|| compile(second));
+        let mut patterns = compile(first);
+        patterns.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        patterns
+    });
     let mut languages: Vec<Language> = Vec::new();
     for (&(name, _, weight), pattern) in SIGNALS.iter().zip(patterns) {
         if languages.last().is_none_or(|l| l.name != name) {

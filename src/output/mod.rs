@@ -81,6 +81,19 @@ fn is_empty_dir(path: &Path) -> bool {
 pub trait SiteSink: Sync {
     /// Stores one file; `rel` is a `/`-separated path inside the site.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Takes every file under the folder `prefix` from the previous site
+    /// unchanged, when the previous build [labelled](SiteSink::label) that
+    /// folder `key` and left it intact; returns whether it did. A build
+    /// that can tell from `key` alone that it would write the same files
+    /// skips making them.
+    fn carry_over(&self, _prefix: &str, _key: &str) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// Records that the files under `prefix` were made from inputs
+    /// summarised by `key`, for the next build's [`SiteSink::carry_over`].
+    fn label(&self, _prefix: &str, _key: &str) {}
 }
 
 /// A whole site held in memory: site-relative path → contents.
@@ -112,6 +125,14 @@ impl SiteSink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         Staging::write(self, rel, bytes)
     }
+
+    fn carry_over(&self, prefix: &str, key: &str) -> Result<bool> {
+        Staging::carry_over(self, prefix, key)
+    }
+
+    fn label(&self, prefix: &str, key: &str) {
+        self.labels.lock().unwrap_or_else(|p| p.into_inner()).push((prefix.to_string(), key.to_string()));
+    }
 }
 
 /// A folder being filled with the new site. Dropped without [`commit`], it
@@ -128,6 +149,11 @@ pub struct Staging {
     unchanged: AtomicUsize,
     /// The previous site's manifest: path → content fingerprint.
     previous: HashMap<String, u128>,
+    /// The previous site's folder labels: folder → key (see
+    /// [`SiteSink::label`]).
+    previous_labels: HashMap<String, String>,
+    /// This site's folder labels.
+    labels: Mutex<Vec<(String, String)>>,
     /// When that manifest was written: a file modified since (by hand) is
     /// not trusted to match its fingerprint.
     previous_written: Option<std::time::SystemTime>,
@@ -148,13 +174,28 @@ fn fingerprint(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
-fn read_manifest(site: &Path) -> HashMap<String, u128> {
-    let Ok(text) = std::fs::read_to_string(site.join(MANIFEST)) else { return HashMap::new() };
-    text.lines()
-        .filter_map(|line| line.split_once('\t'))
-        .filter_map(|(hash, path)| Some((path.to_string(), u128::from_str_radix(hash, 16).ok()?)))
-        .collect()
+/// A site's manifest: path → content fingerprint, and folder → label. A
+/// label line is `label<TAB>folder<TAB>key`; a file line is
+/// `fingerprint<TAB>path`.
+fn read_manifest(site: &Path) -> (HashMap<String, u128>, HashMap<String, String>) {
+    let Ok(text) = std::fs::read_to_string(site.join(MANIFEST)) else { return Default::default() };
+    let (mut files, mut labels) = (HashMap::new(), HashMap::new());
+    for line in text.lines() {
+        if let Some(label) = line.strip_prefix(LABEL) {
+            if let Some((folder, key)) = label.split_once('\t') {
+                labels.insert(folder.to_string(), key.to_string());
+            }
+        } else if let Some((hash, path)) = line.split_once('\t') {
+            if let Ok(hash) = u128::from_str_radix(hash, 16) {
+                files.insert(path.to_string(), hash);
+            }
+        }
+    }
+    (files, labels)
 }
+
+/// How a label line of the manifest starts.
+const LABEL: &str = "label\t";
 
 impl Staging {
     /// Creates the staging folder beside `target` (same filesystem, so the
@@ -168,7 +209,7 @@ impl Staging {
         let dir = parent.join(format!(".{name}.srebook-staging-{}-{nanos}", std::process::id()));
         std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         let ours = target.join(MARKER).is_file();
-        let previous = if ours { read_manifest(&target) } else { HashMap::new() };
+        let (previous, previous_labels) = if ours { read_manifest(&target) } else { Default::default() };
         let previous_written = std::fs::metadata(target.join(MANIFEST)).and_then(|m| m.modified()).ok();
         let staging = Staging {
             target,
@@ -176,6 +217,8 @@ impl Staging {
             files: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             previous,
+            previous_labels,
+            labels: Mutex::new(Vec::new()),
             previous_written,
             manifest: Mutex::new(Vec::new()),
             committed: false,
@@ -215,6 +258,38 @@ impl Staging {
         Ok(())
     }
 
+    /// [`SiteSink::carry_over`]: all of the previous folder or none of it.
+    fn carry_over(&self, prefix: &str, key: &str) -> Result<bool> {
+        if self.previous_labels.get(prefix).is_none_or(|previous| previous != key) {
+            return Ok(false);
+        }
+        let folder = format!("{prefix}/");
+        let files: Vec<(&String, &u128)> = self.previous.iter().filter(|(rel, _)| rel.starts_with(&folder)).collect();
+        let intact = !files.is_empty()
+            && files.iter().all(|(rel, _)| {
+                let len = std::fs::metadata(self.target.join(rel)).map_or(u64::MAX, |m| m.len());
+                usize::try_from(len).is_ok_and(|len| self.untouched(rel, len))
+            });
+        if !intact {
+            return Ok(false);
+        }
+        for (rel, &hash) in files {
+            let path = self.path_of(rel)?;
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let from = self.target.join(rel);
+            if std::fs::hard_link(&from, &path).is_err() {
+                std::fs::copy(&from, &path).map_err(|e| Error::io(&path, e))?;
+            }
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.manifest.lock().unwrap_or_else(|p| p.into_inner()).push((rel.clone(), hash));
+        }
+        SiteSink::label(self, prefix, key);
+        Ok(true)
+    }
+
     /// The previous site's file is as the previous build left it: same size,
     /// not modified after its manifest was written.
     fn untouched(&self, rel: &str, len: usize) -> bool {
@@ -248,7 +323,10 @@ impl Staging {
     pub fn commit(mut self) -> Result<()> {
         let mut manifest = std::mem::take(&mut *self.manifest.lock().unwrap_or_else(|p| p.into_inner()));
         manifest.sort_unstable();
-        let text: String = manifest.iter().map(|(path, hash)| format!("{hash:032x}\t{path}\n")).collect();
+        let mut text: String = manifest.iter().map(|(path, hash)| format!("{hash:032x}\t{path}\n")).collect();
+        for (folder, key) in self.labels.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            text.push_str(&format!("{LABEL}{folder}\t{key}\n"));
+        }
         let manifest_path = self.dir.join(MANIFEST);
         std::fs::write(&manifest_path, text).map_err(|e| Error::io(&manifest_path, e))?;
         if self.target.exists() {
@@ -303,6 +381,36 @@ mod tests {
             assert!(staging.write(bad, b"x").is_err(), "{bad}");
         }
         staging.write("a/b.html", b"ok").unwrap();
+    }
+
+    #[test]
+    fn a_folder_is_carried_over_only_whole_with_its_label() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let first = Staging::begin(&site).unwrap();
+        first.write("search/a.js", b"a").unwrap();
+        first.write("search/x/b.js", b"b").unwrap();
+        SiteSink::label(&first, "search", "k1");
+        first.commit().unwrap();
+
+        let other_key = Staging::begin(&site).unwrap();
+        assert!(!other_key.carry_over("search", "k2").unwrap());
+        let same_key = Staging::begin(&site).unwrap();
+        assert!(same_key.carry_over("search", "k1").unwrap());
+        assert_eq!(std::fs::read(same_key.dir().join("search/x/b.js")).unwrap(), b"b");
+        same_key.commit().unwrap();
+        drop(other_key);
+
+        // Carried over, the folder keeps its label for the build after.
+        let again = Staging::begin(&site).unwrap();
+        assert!(again.carry_over("search", "k1").unwrap());
+        drop(again);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let next = Staging::begin(&site).unwrap();
+        // A file changed by hand since: nothing is carried over.
+        std::fs::write(site.join("search/a.js"), b"z").unwrap();
+        assert!(!next.carry_over("search", "k1").unwrap());
+        assert!(!next.dir().join("search/x/b.js").exists(), "part of the folder was carried over");
     }
 
     #[test]

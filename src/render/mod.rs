@@ -100,45 +100,62 @@ const PRINT_IN_ONE_PAGE_LIMIT: usize = 400;
 /// HTML pages written.
 pub fn render_site(config: &Config, book: &Book, theme: &Theme, sink: &dyn SiteSink) -> Result<usize> {
     let site = Site::new(config, book, theme);
-    for (name, bytes) in &theme.static_files {
-        sink.write(&format!("static/{name}"), bytes)?;
-    }
-    sink.write("static/highlight.css", highlight::stylesheet().as_bytes())?;
+    // The pages that show answers are most of the work; the rest, each
+    // rendered on one thread, go beside them rather than before or after.
+    let (answer_pages, other_pages) = rayon::join(|| site.write_answer_pages(sink), || site.write_book_pages(sink));
+    Ok(answer_pages? + other_pages?)
+}
 
-    site.write_page(sink, "index.html", "index.html", site.index_context()?)?;
-    site.write_page(sink, "404.html", "404.html", site.not_found_context()?)?;
-    // The search results page: static/search.js fills it in from `?q=`.
-    let search_page = site.page_context("search", "Search", &book_description(config), "search.html", "", "")?;
-    site.write_page(sink, "search.html", "search.html", search_page)?;
-    for (i, chapter) in book.chapters.iter().enumerate() {
-        site.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), site.chapter_context(i, chapter)?)?;
+impl Site<'_> {
+    /// The topic pages and the printable book; returns how many pages.
+    fn write_answer_pages(&self, sink: &dyn SiteSink) -> Result<usize> {
+        // Each topic's answers are rendered once, for its page and its printable page.
+        let print_pages = if self.print_in_parts() {
+            // Part by part, side by side: only the parts being rendered hold
+            // their answers.
+            let parts = self.print_parts();
+            parts.par_iter().try_for_each(|part| {
+                let topics = &self.reading_order[part.range.clone()];
+                let answers: Vec<Vec<Answer>> = topics.iter().map(|topic| self.answers(topic)).collect();
+                self.write_topic_pages(sink, part.range.start, topics, &answers)?;
+                self.write_print_part(sink, part, &answers)
+            })?;
+            self.write_print_cover(sink)?;
+            parts.len() + 1
+        } else {
+            let answers: Vec<Vec<Answer>> = self.reading_order.par_iter().map(|topic| self.answers(topic)).collect();
+            let (topics, print) = rayon::join(
+                || self.write_topic_pages(sink, 0, &self.reading_order, &answers),
+                || self.write_one_page_print(sink, &answers),
+            );
+            topics.and(print)?;
+            1
+        };
+        Ok(self.reading_order.len() + print_pages)
     }
-    // Each topic's answers are rendered once, for its page and its printable page.
-    let print_pages = if site.print_in_parts() {
-        // Part by part, side by side: only the parts being rendered hold
-        // their answers.
-        let parts = site.print_parts();
-        parts.par_iter().try_for_each(|part| {
-            let topics = &site.reading_order[part.range.clone()];
-            let answers: Vec<Vec<Answer>> = topics.iter().map(|topic| site.answers(topic)).collect();
-            site.write_topic_pages(sink, part.range.start, topics, &answers)?;
-            site.write_print_part(sink, part, &answers)
-        })?;
-        site.write_print_cover(sink)?;
-        parts.len() + 1
-    } else {
-        let answers: Vec<Vec<Answer>> = site.reading_order.par_iter().map(|topic| site.answers(topic)).collect();
-        site.write_topic_pages(sink, 0, &site.reading_order, &answers)?;
-        site.write_one_page_print(sink, &answers)?;
-        1
-    };
-    let mut pages = 3 + book.chapters.len() + site.reading_order.len() + print_pages;
-    pages += overlap::render_overlap(&site, sink)?;
-    if let Some(url) = &config.book.site_url {
-        sink.write("sitemap.xml", site.sitemap(url).as_bytes())?;
-        pages += 0;
+
+    /// Static files, the home, search, 404, chapter and overlap pages and
+    /// the sitemap; returns how many pages.
+    fn write_book_pages(&self, sink: &dyn SiteSink) -> Result<usize> {
+        for (name, bytes) in &self.theme.static_files {
+            sink.write(&format!("static/{name}"), bytes)?;
+        }
+        sink.write("static/highlight.css", highlight::stylesheet().as_bytes())?;
+        self.write_page(sink, "index.html", "index.html", self.index_context()?)?;
+        self.write_page(sink, "404.html", "404.html", self.not_found_context()?)?;
+        // The search results page: static/search.js fills it in from `?q=`.
+        let description = book_description(self.config);
+        let search_page = self.page_context("search", "Search", &description, "search.html", "", "")?;
+        self.write_page(sink, "search.html", "search.html", search_page)?;
+        for (i, chapter) in self.book.chapters.iter().enumerate() {
+            self.write_page(sink, "chapter.html", &chapter_path(&chapter.slug), self.chapter_context(i, chapter)?)?;
+        }
+        let overlap_pages = overlap::render_overlap(self, sink)?;
+        if let Some(url) = &self.config.book.site_url {
+            sink.write("sitemap.xml", self.sitemap(url).as_bytes())?;
+        }
+        Ok(3 + self.book.chapters.len() + overlap_pages)
     }
-    Ok(pages)
 }
 
 /// Renders only the pages of `topics` (slugs) into `sink`, for a preview

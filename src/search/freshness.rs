@@ -2,9 +2,12 @@
 //!
 //! An index records a fingerprint of what it was built from: every source
 //! file's path, size and modification time, book.toml's bytes and the
-//! srebook version. Listing and stat-ing the sources costs about a
-//! millisecond, far less than reading them, so `srebook search` can check
-//! freshness on every run and rebuild only when something changed.
+//! srebook that built it (its version and a digest of its source code).
+//! Listing and stat-ing the sources costs about a millisecond, far less than
+//! reading them, so `srebook search` can check freshness on every run and
+//! rebuild only when something changed, and `srebook build` can keep both
+//! indexes when nothing did. Like make and cargo, it takes a file with the
+//! same size and modification time to be unchanged.
 
 use std::hash::Hasher;
 use std::path::Path;
@@ -29,6 +32,7 @@ impl Fingerprint {
     pub fn of(paths: &BookPaths) -> Result<Fingerprint> {
         let mut hasher = FnvHasher::default();
         hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.write(env!("SREBOOK_SOURCE_KEY").as_bytes());
         hasher.write_u32(INDEX_FORMAT);
         match &paths.config_file {
             Some(config) => hasher.write(&std::fs::read(config).map_err(|e| Error::io(config, e))?),
@@ -52,6 +56,12 @@ impl Fingerprint {
     /// A fingerprint no book has, for indexes that are never checked for
     /// freshness (built in memory).
     pub const NONE: Fingerprint = Fingerprint(0);
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }
 
 /// The folder where the search index of the site in `output_dir` lives: a

@@ -95,11 +95,28 @@ impl BookSearch {
 /// and the tantivy index beside the site's final folder. `fingerprint` must
 /// be taken before the sources were read, so an edit made during the build
 /// leaves the index stale rather than wrongly fresh.
+///
+/// Sources, book.toml and srebook all as the last build saw them (the same
+/// `fingerprint`) make the same indexes: then the tantivy index is left as it
+/// is and the browser index is taken from the previous site.
 pub fn write_indexes(book: &Book, paths: &BookPaths, fingerprint: Fingerprint, site: &dyn SiteSink) -> Result<()> {
+    let index_dir = index_dir_for(&paths.output_dir);
+    let key = fingerprint.to_string();
+    let tantivy_fresh = fingerprint != Fingerprint::NONE
+        && SearchIndex::read_manifest(&index_dir)
+            .is_some_and(|m| m.format == INDEX_FORMAT && m.fingerprint == fingerprint);
+    let browser_kept = tantivy_fresh && site.carry_over(SEARCH_DIR, &key)?;
+    if browser_kept {
+        return Ok(());
+    }
     let search = BookSearch::of(book);
     let (browser, tantivy) = rayon::join(
-        || search.write_browser_index(site),
-        || search.write_index(&index_dir_for(&paths.output_dir), fingerprint),
+        || {
+            search.write_browser_index(site)?;
+            site.label(SEARCH_DIR, &key);
+            Ok::<(), crate::Error>(())
+        },
+        || if tantivy_fresh { Ok(()) } else { search.write_index(&index_dir, fingerprint) },
     );
     browser?;
     tantivy
