@@ -37,6 +37,14 @@ fn main() {
     }
     println!("cargo:rustc-env=SREBOOK_HIGHLIGHT_KEY={:016x}", std::hash::Hasher::finish(&hasher));
 
+    // What a detected code language depends on: the detector.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for file in ["src/ingest/codelang.rs", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={file}");
+        std::hash::Hash::hash(&std::fs::read(root.join(file)).unwrap_or_default(), &mut hasher);
+    }
+    println!("cargo:rustc-env=SREBOOK_LANGUAGE_KEY={:016x}", std::hash::Hasher::finish(&hasher));
+
     // Everything the program is made of, for what a build keeps from the
     // last one (the search indexes): a changed srebook must not trust them,
     // even before its version number changes.

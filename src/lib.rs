@@ -104,13 +104,17 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     // The code highlighted by the last build, like the search index, lives
     // beside the output folder.
     let highlight_cache = output::beside_output(&paths.output_dir, "srebook-highlight");
+    // So do the languages found for its untagged code; read before the
+    // sources are, because segment asks for them.
+    let languages_memo = output::beside_output(&paths.output_dir, "srebook-languages");
+    let known_languages = ingest::load_language_memo(&languages_memo);
     // What render needs and the sources do not change (the theme's templates,
     // the last build's highlighted code, syntect's start-up) is made ready
     // on a thread of its own, beside ingest and organise.
     let preparing = {
         let (highlight_cache, book_root) = (highlight_cache.clone(), paths.root_dir.clone());
         std::thread::spawn(move || {
-            ingest::compile_patterns();
+            ingest::compile_patterns(known_languages == 0);
             let reused = render::load_highlight_cache(&highlight_cache);
             let started = Instant::now();
             let theme = render::Theme::load(&book_root);
@@ -136,6 +140,7 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     timings.time("write", || staging.commit())?;
     // A cache: failing to keep it only makes the next build slower.
     let _ = render::save_highlight_cache(&highlight_cache);
+    let _ = ingest::save_language_memo(&languages_memo);
     Ok(BuildReport {
         sources: book.source_count(),
         entries: book.entries.len(),

@@ -148,9 +148,10 @@ fn init_writes_a_book_that_builds() {
     srebook(dir.path()).args(["init", "mybook"]).assert().code(1).stderr(predicate::str::contains("already exists"));
 }
 
-/// The code highlighted by one build is kept beside the output and reused
-/// by the next; the site comes out byte for byte the same with the cache,
-/// without it, and with a damaged one.
+/// The code highlighted by one build, and the languages found for its
+/// untagged code, are kept beside the output and reused by the next; the
+/// site comes out byte for byte the same with them, without them, and with
+/// damaged ones.
 #[test]
 fn highlighted_code_kept_between_builds_changes_nothing() {
     let book = tempfile::tempdir().unwrap();
@@ -176,9 +177,13 @@ fn highlighted_code_kept_between_builds_changes_nothing() {
     let cache = book.path().join(".site.srebook-highlight");
     assert!(std::fs::metadata(&cache).unwrap().len() > 1000, "the build keeps its highlighted code");
     assert_eq!(differing(&build("site"), &cold), Vec::<String>::new(), "a build from the cache differs");
-    let mut damaged = std::fs::read(&cache).unwrap();
-    damaged.truncate(damaged.len() / 2);
-    std::fs::write(&cache, damaged).unwrap();
+    let languages = book.path().join(".site.srebook-languages");
+    assert!(std::fs::read_to_string(&languages).unwrap().lines().count() > 3, "the build keeps its code languages");
+    for file in [&cache, &languages] {
+        let mut damaged = std::fs::read(file).unwrap();
+        damaged.truncate(damaged.len() / 2 + 1);
+        std::fs::write(file, damaged).unwrap();
+    }
     assert_eq!(differing(&build("site"), &cold), Vec::<String>::new(), "a damaged cache changed the site");
 }
 

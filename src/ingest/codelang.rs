@@ -284,7 +284,26 @@ fn is_toml(code: &str) -> bool {
 }
 
 /// The language of a code block, or `text` when nothing fits well.
+///
+/// Answers are remembered by the block's content, for this process and,
+/// for `srebook build`, between builds (see `language_memo.rs`): most blocks
+/// are the same from one build to the next, and a build that knows them all
+/// never compiles the patterns.
 pub fn detect_language(code: &str) -> &'static str {
+    if let Some(language) = super::language_memo::get(code) {
+        return language;
+    }
+    let language = detect_uncached(code);
+    super::language_memo::put(code, language);
+    language
+}
+
+/// The name [`detect_language`] uses for `name`, if it is one of its answers.
+pub(super) fn known_language(name: &str) -> Option<&'static str> {
+    ["text", "json"].into_iter().chain(SIGNALS.iter().map(|s| s.0)).find(|known| *known == name)
+}
+
+fn detect_uncached(code: &str) -> &'static str {
     let (code, truncated) = head(code);
     if code.trim().is_empty() {
         return "text";

@@ -4,6 +4,7 @@
 mod answer;
 mod codelang;
 mod decode;
+mod language_memo;
 mod pdf;
 mod segment;
 
@@ -100,13 +101,17 @@ pub struct DecodedFiles {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Compiles the patterns segment and the code-language detector use, which
-/// they would otherwise compile on first use: `build` calls this on a thread
-/// of its own while the sources are read.
-pub fn compile_patterns() {
-    codelang::compile_patterns();
+/// Compiles the patterns segment and (with `code_languages`) the
+/// code-language detector use, which they would otherwise compile on first
+/// use: `build` calls this on a thread of its own while the sources are read.
+pub fn compile_patterns(code_languages: bool) {
     segment::compile_patterns();
+    if code_languages {
+        codelang::compile_patterns();
+    }
 }
+
+pub use language_memo::{load as load_language_memo, save as save_language_memo};
 
 /// Reads and decodes `files` in parallel, keeping their order.
 pub fn decode_all(files: &[SourceFile]) -> DecodedFiles {
