@@ -85,12 +85,32 @@ def parse_timings(stderr):
     return stages
 
 
+def touch_a_source(content, run):
+    """Marks one source file (a different one each run) as edited, as a
+    writer saving it would: the build must then read, organise and index
+    everything again, which a build over unchanged sources need not."""
+    sources = sorted(os.path.join(base, name) for base, _, names in os.walk(content) for name in names)
+    os.utime(sources[run % len(sources)])
+
+
+def remove_with_siblings(out):
+    """Removes an output folder and what srebook keeps beside it."""
+    shutil.rmtree(out, ignore_errors=True)
+    parent, name = os.path.dirname(out), os.path.basename(out)
+    for sibling in os.listdir(parent):
+        if sibling.startswith(f".{name}.srebook-"):
+            path = os.path.join(parent, sibling)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+
+
 def bench(size, runs, with_mdbook):
     source, content = corpus(size)
     out = os.path.join(CORPORA, f"out{size}")
+    build = [BINARY, "build", "--timings", "--force", "--content", content, "--out", out]
     ours, theirs, stages = [], [], []
     for run in range(runs + 1):  # run 0 is a warm-up, not counted
-        wall, rss, stderr = run_measured([BINARY, "build", "--timings", "--force", "--content", content, "--out", out])
+        touch_a_source(content, run)
+        wall, rss, stderr = run_measured(build)
         if run:
             ours.append((wall, rss))
             stages.append(parse_timings(stderr))
@@ -99,14 +119,15 @@ def bench(size, runs, with_mdbook):
             wall, rss, _ = run_measured(["mdbook", "build", book])
             if run:
                 theirs.append((wall, rss))
-    # One more build into a folder that does not exist yet: every file is
-    # written, none is linked from a previous build.
+    # One more build with nothing changed since the last: the search
+    # indexes are kept.
+    unchanged_wall, _, _ = run_measured(build)
+    # And one into a folder that does not exist yet, with nothing kept from
+    # an earlier build: every file is written and all code highlighted.
     fresh_out = out + "-fresh"
-    shutil.rmtree(fresh_out, ignore_errors=True)
+    remove_with_siblings(fresh_out)
     fresh_wall, fresh_rss, _ = run_measured([BINARY, "build", "--content", content, "--out", fresh_out])
-    shutil.rmtree(fresh_out, ignore_errors=True)
-    shutil.rmtree(os.path.join(os.path.dirname(fresh_out), f".{os.path.basename(fresh_out)}.srebook-index"),
-                  ignore_errors=True)
+    remove_with_siblings(fresh_out)
     size_bytes, files = dir_size(out)
     # A large book prints one page per chapter under print/, print.html being their cover.
     print_bytes = os.path.getsize(os.path.join(out, "print.html"))
@@ -122,6 +143,7 @@ def bench(size, runs, with_mdbook):
         "wall_range": (min(w for w, _ in ours), max(w for w, _ in ours)),
         "rss": max(r for _, r in ours),
         "fresh_wall": fresh_wall,
+        "unchanged_wall": unchanged_wall,
         "fresh_rss": fresh_rss,
         "stages": {k: statistics.median(s.get(k, 0.0) for s in stages) for k in stages[0]},
         "output": size_bytes,
@@ -142,24 +164,30 @@ def report(results, quick):
         f"### {datetime.date.today().isoformat()} — {platform.node()}, {os.cpu_count()} cores, "
         f"{platform.system()} {platform.release()}{' (quick mode)' if quick else ''}",
         "",
-        "| questions | runs | srebook wall (median, min–max) | peak RSS | mdBook wall | ratio | mdBook RSS "
-        "| into an empty folder | output (files) | printable pages | tantivy index | browser index |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| questions | runs | srebook wall after an edit (median, min–max) | peak RSS | mdBook wall | ratio "
+        "| mdBook RSS | nothing changed | into an empty folder (ratio) | output (files) | printable pages "
+        "| tantivy index | browser index |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         md = r.get("mdbook_wall")
         ratio = f"{r['wall'] / md:.2f}×" if md else "n/a"
         md_wall = f"{md:.2f} s" if md else "not installed"
         md_rss = f"{r['mdbook_rss']:.0f} MiB" if md else "n/a"
+        fresh_ratio = f", {r['fresh_wall'] / md:.2f}×" if md else ""
         lines.append(
             f"| {r['size']:,} | {r['runs']} | {r['wall']:.3f} s ({r['wall_range'][0]:.3f}–{r['wall_range'][1]:.3f}) "
-            f"| {r['rss']:.0f} MiB | {md_wall} | {ratio} | {md_rss} "
-            f"| {r['fresh_wall']:.3f} s, {r['fresh_rss']:.0f} MiB "
+            f"| {r['rss']:.0f} MiB | {md_wall} | {ratio} | {md_rss} | {r['unchanged_wall']:.3f} s "
+            f"| {r['fresh_wall']:.3f} s, {r['fresh_rss']:.0f} MiB{fresh_ratio} "
             f"| {mb(r['output'])} ({r['files']:,}) | {mb(r['print'])} | {mb(r['index'])} | {mb(r['browser_index'])} |"
         )
-    lines += ["", "Runs after the first rebuild over the previous output, as `srebook build` does by default: "
-                  "files whose bytes did not change are hard-linked from it. \"Into an empty folder\" is one more "
-                  "build with nothing to reuse. mdBook runs alternate with srebook's, run by run.",
+    lines += ["", "Each timed srebook run follows an edit (one source file's modification time changes, a "
+                  "different file each run), so it reads, organises, renders and indexes the whole book. It "
+                  "rebuilds over the previous output, as `srebook build` does: files whose bytes did not change "
+                  "are hard-linked from it, and code highlighted (and languages detected) by the last build are "
+                  "reused. \"Nothing changed\" is one more build with no edit: the search indexes are kept. "
+                  "\"Into an empty folder\" is one more build with nothing kept from an earlier one. mdBook runs "
+                  "alternate with srebook's, run by run.",
               "", "Per-stage medians (ms; render and index run side by side):", ""]
     stage_names = list(results[0]["stages"])
     lines.append("| questions | " + " | ".join(stage_names) + " |")
