@@ -18,6 +18,8 @@ const MAGIC: &str = concat!("srebook-languages-1 ", env!("SREBOOK_LANGUAGE_KEY")
 
 /// Hash of a block → (language, used by this process).
 static MEMO: LazyLock<Mutex<HashMap<u128, (&'static str, bool)>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Whether this process detected a language the file did not hold.
+static ADDED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn key(code: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(code.as_bytes())
@@ -33,6 +35,7 @@ pub(super) fn get(code: &str) -> Option<&'static str> {
 pub(super) fn put(code: &str, language: &'static str) {
     if let Ok(mut memo) = MEMO.lock() {
         memo.insert(key(code), (language, true));
+        ADDED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -57,8 +60,12 @@ pub fn load(file: &Path) -> usize {
 }
 
 /// Writes the languages of the blocks this process looked at to `file`
-/// (through a temporary file and a rename).
+/// (through a temporary file and a rename), unless it detected none anew:
+/// then `file` already holds them.
 pub fn save(file: &Path) -> std::io::Result<()> {
+    if !ADDED.load(std::sync::atomic::Ordering::Relaxed) && file.exists() {
+        return Ok(());
+    }
     let mut text = String::from(MAGIC);
     if let Ok(memo) = MEMO.lock() {
         let mut used: Vec<(&u128, &&str)> =

@@ -27,12 +27,15 @@ type Hasher = BuildHasherDefault<DefaultHasher>;
 
 struct Memo {
     bytes: usize,
+    /// Whether this process highlighted anything the file did not hold:
+    /// if not, the file already has every snippet the build used.
+    added: bool,
     /// Hash of (language, code) → (language, code, HTML, used by this process).
     entries: HashMap<u64, (String, String, String, bool), Hasher>,
 }
 
 static MEMO: LazyLock<Mutex<Memo>> =
-    LazyLock::new(|| Mutex::new(Memo { bytes: 0, entries: HashMap::with_hasher(Hasher::default()) }));
+    LazyLock::new(|| Mutex::new(Memo { bytes: 0, added: false, entries: HashMap::with_hasher(Hasher::default()) }));
 
 fn key(lang: &str, code: &str) -> u64 {
     Hasher::default().hash_one((lang, code))
@@ -61,6 +64,7 @@ fn insert(memo: &mut Memo, lang: &str, code: &str, html: &str, used: bool) {
         let key = key(lang, code);
         if !memo.entries.contains_key(&key) {
             memo.bytes += cost;
+            memo.added |= used;
             memo.entries.insert(key, (lang.to_string(), code.to_string(), html.to_string(), used));
         }
     }
@@ -82,10 +86,15 @@ pub fn load(file: &Path) -> usize {
 }
 
 /// Writes the snippets this process used to `file` (through a temporary
-/// file and a rename, so a reader never sees half of it).
+/// file and a rename, so a reader never sees half of it), unless it
+/// highlighted nothing new: then `file`, which it was loaded from, already
+/// holds them all (a large book's file is tens of megabytes).
 pub fn save(file: &Path) -> std::io::Result<()> {
     let mut out = Vec::from(MAGIC.as_bytes());
     if let Ok(memo) = MEMO.lock() {
+        if !memo.added && file.exists() {
+            return Ok(());
+        }
         let mut used: Vec<&(String, String, String, bool)> = memo.entries.values().filter(|e| e.3).collect();
         used.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         for (lang, code, html, _) in used {
