@@ -9,7 +9,6 @@
 //! detector starts afresh. A missing, stale or damaged file is ignored.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::{LazyLock, Mutex};
 
@@ -75,15 +74,7 @@ pub fn save(file: &Path) -> std::io::Result<()> {
             text.push_str(&format!("{hash:032x}\t{language}\n"));
         }
     }
-    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut f| f.write_all(text.as_bytes()));
-    match written.and_then(|()| std::fs::rename(&temporary, file)) {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(error)
-        }
-    }
+    crate::output::replace_file(file, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -33,6 +33,19 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// Writes `bytes` to `file` through a temporary file and a rename, so a
+/// reader sees the old contents or the new, never half of them.
+pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    match std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, file)) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(error)
+        }
+    }
+}
+
 /// A hidden sibling of the output folder for what srebook keeps between
 /// builds (`book/` → `.book.<kind>`): never published, and untouched when a
 /// rebuilt site is swapped in.

@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::{LazyLock, Mutex};
 
@@ -104,15 +103,7 @@ pub fn save(file: &Path) -> std::io::Result<()> {
             }
         }
     }
-    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut f| f.write_all(&out));
-    match written.and_then(|()| std::fs::rename(&temporary, file)) {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(error)
-        }
-    }
+    crate::output::replace_file(file, &out)
 }
 
 /// The records of a file body: (language, code, HTML) triples, each field
