@@ -63,6 +63,9 @@ pub struct Classifier<'c> {
     story_chapter: Option<usize>,
     /// Number of distinct terms in the corpus and profiles.
     vocabulary_size: usize,
+    /// `profiles` as dense vectors by term id, once they have learnt from
+    /// the corpus (see [`Classifier::classify_all`]); empty before.
+    dense_profiles: Vec<Vec<f32>>,
 }
 
 /// One entry's score for every chapter, in taxonomy order.
@@ -111,6 +114,7 @@ impl<'c> Classifier<'c> {
             section_trust: Vec::new(),
             story_chapter,
             vocabulary_size: corpus.vocabulary.len(),
+            dense_profiles: Vec::new(),
         }
     }
 
@@ -120,6 +124,19 @@ impl<'c> Classifier<'c> {
         self.trust_sections(entries);
         let first: Vec<ChapterScores> = entries.par_iter().map(|e| self.score(e)).collect();
         self.learn_from(entries, &first);
+        // A learnt profile holds every term of its chapter's entries, so a
+        // sparse dot product with it would cost more the larger the book:
+        // scored against dense copies, each entry costs its own terms only.
+        // The sums run over the same terms in the same order: same scores.
+        self.dense_profiles = self
+            .profiles
+            .iter()
+            .map(|profile| {
+                let mut dense = vec![0.0; self.vocabulary_size];
+                profile.scatter(&mut dense);
+                dense
+            })
+            .collect();
         entries.par_iter().map(|e| self.score(e).best()).collect()
     }
 
@@ -143,11 +160,16 @@ impl<'c> Classifier<'c> {
         let mut scores: Vec<f32> = self
             .profiles
             .iter()
-            .map(|profile| {
-                let mut score = weights.question_weight as f32 * profile.dot(&entry.classify_question)
-                    + weights.answer_weight as f32 * profile.dot(&entry.classify_answer);
+            .enumerate()
+            .map(|(chapter, profile)| {
+                let dot = |vector: &SparseVector| match self.dense_profiles.get(chapter) {
+                    Some(dense) => vector.dot_dense(dense),
+                    None => profile.dot(vector),
+                };
+                let mut score = weights.question_weight as f32 * dot(&entry.classify_question)
+                    + weights.answer_weight as f32 * dot(&entry.classify_answer);
                 if section_weight != 0.0 {
-                    score += section_weight * profile.dot(&entry.classify_section);
+                    score += section_weight * dot(&entry.classify_section);
                 }
                 score
             })
