@@ -15,13 +15,13 @@ pub mod inspect;
 pub mod model;
 pub mod organise;
 pub mod output;
+mod prepare;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod timings;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -108,26 +108,13 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
     // sources are, because segment asks for them.
     let languages_memo = output::beside_output(&paths.output_dir, "srebook-languages");
     let known_languages = ingest::load_language_memo(&languages_memo);
-    // What render needs and the sources do not change (the theme's templates,
-    // the last build's highlighted code, syntect's start-up) is made ready
-    // on a thread of its own, beside ingest and organise.
-    let preparing = {
-        let (highlight_cache, book_root) = (highlight_cache.clone(), paths.root_dir.clone());
-        std::thread::spawn(move || {
-            ingest::compile_patterns(known_languages == 0);
-            let reused = render::load_highlight_cache(&highlight_cache);
-            let started = Instant::now();
-            let theme = render::Theme::load(&book_root);
-            let theme_wall = started.elapsed();
-            render::warm_up_highlighter(reused == 0);
-            (theme, theme_wall)
-        })
-    };
+    let mut preparing = prepare::Preparation::start(&paths.root_dir, &highlight_cache, known_languages == 0);
     // Before the sources are read: an edit during the build leaves the search index stale, not wrongly fresh.
     let sources_fingerprint = search::Fingerprint::of(paths)?;
-    let book = organise_book(config, paths, &mut timings)?;
-    let (theme, theme_wall) = preparing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let book = organise_book_with(config, paths, &mut timings, |entries| preparing.entries_segmented(entries))?;
+    let (theme, theme_wall) = preparing.theme();
     timings.record("theme", theme_wall);
+    preparing.finish();
     let theme = theme?;
     let staging = output::Staging::begin(&paths.output_dir)?;
     // Render and index both read the book and write disjoint files: side
@@ -156,10 +143,22 @@ pub fn build(config: &Config, paths: &BookPaths, options: BuildOptions) -> Resul
 /// Runs every stage up to the organised book: walk, decode, segment,
 /// classify, dedup. `srebook inspect` prints its result.
 pub fn organise_book(config: &Config, paths: &BookPaths, timings: &mut Timings) -> Result<Book> {
+    organise_book_with(config, paths, timings, |_| {})
+}
+
+/// [`organise_book`], showing the segmented entries to `segmented_entries`
+/// before they are organised.
+fn organise_book_with(
+    config: &Config,
+    paths: &BookPaths,
+    timings: &mut Timings,
+    segmented_entries: impl FnOnce(&[model::Entry]),
+) -> Result<Book> {
     let exclude = [paths.output_dir.clone()];
     let walked = timings.time("walk", || ingest::walk(&paths.content_dir, &exclude))?;
     let decoded = timings.time("decode", || ingest::decode_all(&walked.files));
     let segmented = timings.time("segment", || ingest::segment_all(&decoded.docs));
+    segmented_entries(&segmented.entries);
     let mut book = organise_entries(config, paths, segmented.entries, timings)?;
     book.diagnostics = walked.diagnostics;
     book.diagnostics.extend(decoded.diagnostics);

@@ -32,6 +32,42 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Highlights the code blocks of `markdowns` into the memo, as
+/// [`render_markdown`] will ask for them, until `stop` is set.
+pub fn highlight_ahead(markdowns: &[String], stop: &std::sync::atomic::AtomicBool) {
+    for markdown in markdowns {
+        let mut events = Parser::new_ext(markdown, OPTIONS);
+        while let Some(event) = events.next() {
+            if stop.load(std::sync::atomic::Ordering::Acquire) {
+                return;
+            }
+            if let Event::Start(Tag::CodeBlock(kind)) = event {
+                let (code, lang) = code_block(kind, &mut events);
+                highlight(&code, &lang);
+            }
+        }
+    }
+}
+
+/// The code and language of a code block whose start `events` just gave,
+/// reading up to its end.
+fn code_block<'a>(kind: CodeBlockKind<'a>, events: &mut impl Iterator<Item = Event<'a>>) -> (String, String) {
+    let mut code = String::new();
+    for inner in events.by_ref() {
+        match inner {
+            Event::Text(text) => code.push_str(&text),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+    }
+    let tag = match &kind {
+        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+        CodeBlockKind::Indented => String::new(),
+    };
+    let lang = if tag.is_empty() { detect_language(&code).to_string() } else { tag };
+    (code, lang)
+}
+
 /// Renders one answer. Heading ids start with `anchor_prefix` so several
 /// answers can share a page; `used_ids` keeps them unique across the page.
 pub fn render_markdown(markdown: &str, anchor_prefix: &str, used_ids: &mut HashSet<String>) -> String {
@@ -50,19 +86,7 @@ pub fn render_markdown(markdown: &str, anchor_prefix: &str, used_ids: &mut HashS
     while let Some(event) = iter.next() {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
-                let mut code = String::new();
-                for inner in iter.by_ref() {
-                    match inner {
-                        Event::Text(text) => code.push_str(&text),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                }
-                let tag = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let lang = if tag.is_empty() { detect_language(&code).to_string() } else { tag };
+                let (code, lang) = code_block(kind, &mut iter);
                 out_events.push(Event::Html(CowStr::from(code_block_html(&code, &lang))));
             }
             Event::Start(Tag::Heading { level, .. }) => {
@@ -176,6 +200,20 @@ fn level_number(level: HeadingLevel) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_highlighted_ahead_is_what_render_asks_for() {
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let markdown = "Try:\n\n```python\nprint('ahead of render')\n```\n\n    echo indented-ahead\n".to_string();
+        highlight_ahead(std::slice::from_ref(&markdown), &stop);
+        let fenced = crate::render::highlight_cache::get("python", "print('ahead of render')\n");
+        assert!(fenced.is_some_and(|html| render_markdown(&markdown, "a1", &mut HashSet::new()).contains(&html)));
+        let indented = "echo indented-ahead\n";
+        assert!(crate::render::highlight_cache::get(detect_language(indented), indented).is_some());
+        stop.store(true, std::sync::atomic::Ordering::Release);
+        highlight_ahead(&["```python\nprint('stopped before this')\n```\n".to_string()], &stop);
+        assert!(crate::render::highlight_cache::get("python", "print('stopped before this')\n").is_none());
+    }
 
     fn render(md: &str) -> String {
         render_markdown(md, "a1", &mut HashSet::new())

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 pub use highlight::{escape_html, highlight, stylesheet as highlight_css, warm_up as warm_up_highlighter};
 pub use highlight_cache::{load as load_highlight_cache, save as save_highlight_cache};
-pub use markdown::{render_markdown, slug};
+pub use markdown::{highlight_ahead, render_markdown, slug};
 pub use print::{PART_TOPICS as PRINT_PART_TOPICS, PRINT_PATH};
 pub use theme::Theme;
 
