@@ -116,4 +116,19 @@ fn a_large_book_prints_in_parts() {
         .flat_map(|c| c["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()))
         .collect();
     assert_eq!(printed, reading_order);
+
+    // Past 400 topics each page's sidebar shows a window of its chapter
+    // around its own topic, rendered for that page: its own link is still
+    // the one marked, and the window is bounded.
+    for slug in reading_order.iter().step_by(97) {
+        let chapter = chapter_of[slug.as_str()];
+        let html = std::fs::read_to_string(site.join(chapter).join(format!("{slug}.html"))).unwrap();
+        let start = html.find("<nav class=\"sidebar\"").unwrap();
+        let sidebar = &html[start..start + html[start..].find("</nav>\n<div class=\"sidebar-backdrop\"").unwrap()];
+        let marked: Vec<&str> = sidebar.match_indices(" aria-current=\"page\"").map(|(at, _)| &sidebar[..at]).collect();
+        assert_eq!(marked.len(), 1, "{slug}: {} links marked", marked.len());
+        assert!(marked[0].ends_with(&format!("href=\"../{chapter}/{slug}.html\"")), "{slug}: another link is marked");
+        let topic_links = sidebar.matches("<li><a href=").count();
+        assert!(topic_links <= 2 * 12 + 1 + 1 + 2, "{slug}: {topic_links} links in a windowed sidebar");
+    }
 }
