@@ -6,7 +6,7 @@
 //! the cores.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -20,16 +20,11 @@ pub struct Preparation {
     thread: Option<JoinHandle<()>>,
     theme: Receiver<(Result<render::Theme>, Duration)>,
     answers: Option<Sender<Vec<String>>>,
-    /// Whether the last build's highlighted code was found: [`UNKNOWN`]
-    /// until it has been read.
-    cache: Arc<AtomicU8>,
+    /// Set once the last build's highlighted code is known to be missing.
+    nothing_highlighted: Arc<AtomicBool>,
     /// Set when render starts: highlighting ahead has no more gaps to fill.
     stop: Arc<AtomicBool>,
 }
-
-const UNKNOWN: u8 = 0;
-const COLD: u8 = 1;
-const WARM: u8 = 2;
 
 impl Preparation {
     /// Starts preparing for a book at `book_root` whose highlighted code was
@@ -38,14 +33,14 @@ impl Preparation {
     pub fn start(book_root: &Path, highlight_cache: &Path, code_languages: bool) -> Preparation {
         let (theme_sender, theme) = channel();
         let (answers, answers_received) = channel::<Vec<String>>();
-        let (cache, stop) = (Arc::new(AtomicU8::new(UNKNOWN)), Arc::new(AtomicBool::new(false)));
+        let (nothing_highlighted, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
         let (book_root, highlight_cache): (PathBuf, PathBuf) = (book_root.into(), highlight_cache.into());
         let thread = {
-            let (cache, stop) = (cache.clone(), stop.clone());
+            let (nothing_highlighted, stop) = (nothing_highlighted.clone(), stop.clone());
             std::thread::spawn(move || {
                 ingest::compile_patterns(code_languages);
                 let reused = render::load_highlight_cache(&highlight_cache);
-                cache.store(if reused == 0 { COLD } else { WARM }, Ordering::Release);
+                nothing_highlighted.store(reused == 0, Ordering::Release);
                 let started = Instant::now();
                 let theme = render::Theme::load(&book_root);
                 let _ = theme_sender.send((theme, started.elapsed()));
@@ -57,7 +52,7 @@ impl Preparation {
                 }
             })
         };
-        Preparation { thread: Some(thread), theme, answers: Some(answers), cache, stop }
+        Preparation { thread: Some(thread), theme, answers: Some(answers), nothing_highlighted, stop }
     }
 
     /// Hands over the segmented entries: their code is highlighted ahead
@@ -65,7 +60,7 @@ impl Preparation {
     /// reuses it has little or nothing to highlight.
     pub fn entries_segmented(&mut self, entries: &[Entry]) {
         let answers = self.answers.take();
-        if let (Some(answers), COLD) = (answers, self.cache.load(Ordering::Acquire)) {
+        if let Some(answers) = answers.filter(|_| self.nothing_highlighted.load(Ordering::Acquire)) {
             let _ = answers.send(entries.iter().map(|e| e.answer_markdown.clone()).collect());
         }
     }
@@ -76,10 +71,10 @@ impl Preparation {
         match self.theme.recv() {
             Ok(theme) => theme,
             // The thread ended without sending it: it panicked.
-            Err(_) => match self.thread.take().map(JoinHandle::join) {
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                _ => unreachable!("the preparation thread ends only after sending the theme"),
-            },
+            Err(_) => {
+                let panic = self.thread.take().map(JoinHandle::join).and_then(Result::err);
+                std::panic::resume_unwind(panic.unwrap_or_else(|| Box::new("the theme was never loaded")))
+            }
         }
     }
 

@@ -261,13 +261,10 @@ impl Staging {
         let reused = self.previous.get(rel) == Some(&hash) && rel != MARKER && self.untouched(rel, bytes.len()) && {
             std::fs::hard_link(self.target.join(rel), &path).is_ok()
         };
-        if reused {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-        } else {
+        if !reused {
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.manifest.lock().unwrap_or_else(|p| p.into_inner()).push((rel.to_string(), hash));
+        self.record(rel, hash, reused);
         Ok(())
     }
 
@@ -278,11 +275,7 @@ impl Staging {
         }
         let folder = format!("{prefix}/");
         let files: Vec<(&String, &u128)> = self.previous.iter().filter(|(rel, _)| rel.starts_with(&folder)).collect();
-        let intact = !files.is_empty()
-            && files.iter().all(|(rel, _)| {
-                let len = std::fs::metadata(self.target.join(rel)).map_or(u64::MAX, |m| m.len());
-                usize::try_from(len).is_ok_and(|len| self.untouched(rel, len))
-            });
+        let intact = !files.is_empty() && files.iter().all(|(rel, _)| self.previous_length(rel).is_some());
         if !intact {
             return Ok(false);
         }
@@ -295,9 +288,7 @@ impl Staging {
             if std::fs::hard_link(&from, &path).is_err() {
                 std::fs::copy(&from, &path).map_err(|e| Error::io(&path, e))?;
             }
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            self.files.fetch_add(1, Ordering::Relaxed);
-            self.manifest.lock().unwrap_or_else(|p| p.into_inner()).push((rel.clone(), hash));
+            self.record(rel, hash, true);
         }
         SiteSink::label(self, prefix, key);
         Ok(true)
@@ -306,9 +297,24 @@ impl Staging {
     /// The previous site's file is as the previous build left it: same size,
     /// not modified after its manifest was written.
     fn untouched(&self, rel: &str, len: usize) -> bool {
-        let Ok(meta) = std::fs::metadata(self.target.join(rel)) else { return false };
-        let written = meta.modified().ok();
-        meta.len() == len as u64 && written.is_some() && written <= self.previous_written
+        self.previous_length(rel) == Some(len as u64)
+    }
+
+    /// The length of the previous site's file, if it was not modified after
+    /// the previous manifest was written.
+    fn previous_length(&self, rel: &str) -> Option<u64> {
+        let meta = std::fs::metadata(self.target.join(rel)).ok()?;
+        let written = Some(meta.modified().ok()?);
+        (written <= self.previous_written).then_some(meta.len())
+    }
+
+    /// Counts a file of the new site and lists it in its manifest.
+    fn record(&self, rel: &str, hash: u128, unchanged: bool) {
+        if unchanged {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.manifest.lock().unwrap_or_else(|p| p.into_inner()).push((rel.to_string(), hash));
     }
 
     /// How many files were unchanged since the previous build (and so not
