@@ -31,7 +31,7 @@ fn main() {
     // source and the versions of syntect and two-face (in Cargo.lock). A
     // change to either invalidates the highlight cache kept between builds.
     let mut hasher = std::hash::DefaultHasher::new();
-    for file in ["src/render/highlight.rs", "Cargo.lock"] {
+    for file in ["src/render/highlight.rs", "src/render/highlight_lines.rs", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={file}");
         std::hash::Hash::hash(&std::fs::read(root.join(file)).unwrap_or_default(), &mut hasher);
     }

@@ -4,9 +4,11 @@
 use std::sync::LazyLock;
 
 use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
+use syntect::parsing::{ParseState, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+use super::highlight_lines::{highlight_line, LineState};
 
 /// Token classes are `hl-` prefixed so they cannot clash with the theme's own.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -31,24 +33,17 @@ const fn rgb(r: u8, g: u8, b: u8) -> Color {
     Color { r, g, b, a: 0xff }
 }
 
-/// Languages whose grammars are worth compiling ahead of use: the ones the
-/// code-language detector names and most fences use.
-const COMMON_LANGUAGES: &[&str] =
-    &["bash", "python", "yaml", "json", "go", "hcl", "dockerfile", "sql", "javascript", "java", "toml", "rust"];
-
-/// Generates the stylesheet and, with `grammars`, loads the syntax set and
-/// compiles the common grammars' first patterns. `srebook build` runs this
-/// on a thread of its own while it reads and organises the sources, so the
-/// one-off cost of syntect (tens of milliseconds) is not paid on the
+/// Generates the stylesheet and, with `grammars`, loads the syntax set.
+/// `srebook build` runs this on a thread of its own while it reads and
+/// organises the sources, so the one-off cost of syntect is not paid on the
 /// render's critical path. A build that found the last build's highlighted
-/// code skips the grammars: it will highlight little or nothing, and
-/// compiling them would only take a core from ingest.
+/// code skips the grammars: it will highlight little or nothing. Grammars are
+/// not compiled ahead here: which ones are worth it is known only once the
+/// book's code is (see [`super::highlight_ahead`]), and compiling the ones a
+/// book does not use cost a small book a fifth of its build.
 pub fn warm_up(grammars: bool) {
     if grammars {
         LazyLock::force(&SYNTAXES);
-        for lang in COMMON_LANGUAGES {
-            highlight_uncached("x = 1 # warm\n", lang);
-        }
     }
     LazyLock::force(&STYLESHEET);
 }
@@ -82,16 +77,23 @@ pub fn highlight(code: &str, lang: &str) -> String {
     html
 }
 
+/// What syntect's `ClassedHTMLGenerator` gives, line by line through the
+/// memo of [`highlight_lines`].
 fn highlight_uncached(code: &str, lang: &str) -> String {
-    if let Some(syntax) = syntax_for(lang) {
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
-        let ok =
-            LinesWithEndings::from(code).all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
-        if ok {
-            return generator.finalize();
+    let Some(syntax) = syntax_for(lang) else { return escape_html(code) };
+    let mut state = LineState::new(ParseState::new(syntax));
+    let mut html = String::with_capacity(code.len() * 3);
+    let mut open_spans = 0;
+    for line in LinesWithEndings::from(code) {
+        match highlight_line(line, &mut state, &SYNTAXES, CLASS_STYLE, &mut html) {
+            Ok(opened) => open_spans += opened,
+            Err(_) => return escape_html(code),
         }
     }
-    escape_html(code)
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    html
 }
 
 /// The stylesheet for code in every site theme, each scoped under
@@ -240,6 +242,38 @@ mod tests {
     fn highlighting_uses_prefixed_classes() {
         let html = highlight("key: value\n", "yaml");
         assert!(html.contains("class=\"hl-"), "{html}");
+    }
+
+    /// syntect's own generator, line by line with nothing memoised.
+    fn reference(code: &str, lang: &str) -> String {
+        let syntax = syntax_for(lang).unwrap();
+        let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator.parse_html_for_line_which_includes_newline(line).unwrap();
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn lines_looked_up_give_what_syntect_gives() {
+        // The same lines in different states: inside and outside a
+        // docstring, a heredoc, a block scalar and a multi-line comment.
+        let snippets = [
+            ("python", "x = 1\n\"\"\"\nx = 1\n\"\"\"\nx = 1\n"),
+            ("python", "def f():\n    x = 1\n    return x\n"),
+            ("bash", "cat <<EOF\nx = 1\nEOF\necho done\n"),
+            ("bash", "echo done\nx = 1\n"),
+            ("yaml", "key: |\n  x = 1\n  echo done\nother: 2\n"),
+            ("yaml", "other: 2\nkey: value\n"),
+            ("go", "/*\nx = 1\n*/\nx = 1\nfunc main() {}\n"),
+            ("json", "{\n  \"a\": [\n    1,\n    {\"b\": 2}\n  ]\n}"),
+            ("hcl", "resource \"x\" \"y\" {\n  a = 1\n}\n"),
+        ];
+        // Twice, the second time in reverse: every line is then looked up
+        // from states first met in another snippet's order.
+        for (lang, code) in snippets.iter().chain(snippets.iter().rev()) {
+            assert_eq!(highlight_uncached(code, lang), reference(code, lang), "{lang}: {code:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod highlight;
 mod highlight_cache;
+mod highlight_lines;
 mod markdown;
 mod overlap;
 mod print;
