@@ -336,6 +336,17 @@ mod tests {
         constraints: &Constraints,
     ) -> Vec<Vec<usize>> {
         let mut clusters: Vec<Vec<usize>> = (0..count).map(|e| vec![e]).collect();
+        for group in &constraints.must_link {
+            for pair in group.windows(2) {
+                let x = clusters.iter().position(|c| c.contains(&pair[0])).expect("every entry has a cluster");
+                let y = clusters.iter().position(|c| c.contains(&pair[1])).expect("every entry has a cluster");
+                if x != y {
+                    let members = clusters.remove(x.max(y));
+                    clusters[x.min(y)].extend(members);
+                    clusters[x.min(y)].sort_unstable();
+                }
+            }
+        }
         loop {
             let mut best: Option<(f64, usize, usize)> = None;
             for x in 0..clusters.len() {
@@ -374,6 +385,7 @@ mod tests {
         fn matches_the_obvious_algorithm(
             raw in proptest::collection::vec((0..10usize, 0..10usize, 1..=8u8), 0..40),
             apart in proptest::option::of((0..10usize, 0..10usize)),
+            together in proptest::option::of(proptest::collection::vec(0..10usize, 2..4)),
         ) {
             // Eighths add up exactly, so the order of additions cannot
             // break a tie differently.
@@ -386,6 +398,11 @@ mod tests {
             let mut constraints = Constraints::default();
             if let Some((a, b)) = apart.filter(|(a, b)| a != b) {
                 constraints.keep_apart(a, b);
+            }
+            if let Some(mut group) = together {
+                group.sort_unstable();
+                group.dedup();
+                constraints.must_link.push(group);
             }
             let expected = reference(10, &edges, 0.5, &constraints);
             proptest::prop_assert_eq!(average_link(10, edges.iter().copied(), 0.5, &constraints), expected);
