@@ -153,26 +153,34 @@ impl Grouping {
             sources,
             same_source_factor: settings.same_source_factor,
         };
-        let related_similarity = LexicalSimilarity::new(&corpus, settings.question_weight, RELATED_ANSWER_TERMS);
         let candidates = merge_similarity.candidates();
         // Near misses reported by the review lie below the merge threshold.
         let merge_floor = settings.related_threshold.min(settings.threshold);
         let graph = SimilarityGraph::build(&merge_similarity, &candidates, merge_floor);
-        let related_graph = SimilarityGraph::build(&related_similarity, &candidates, settings.related_threshold);
-        // One question adding a requirement to another keeps the two apart,
-        // unless the author merged them.
-        let requirements = Requirements::new(&corpus.entries, &corpus.vocabulary);
-        let kept_apart: Vec<(usize, usize, &'static str)> = graph
-            .edges()
-            .filter_map(|(a, b, _)| requirements.added_requirement(a, b).map(|why| (a, b, why)))
-            .filter(|&(a, b, _)| !constraints.must_join(a, b))
-            .collect();
-        for &(a, b, _) in &kept_apart {
-            constraints.keep_apart(a, b);
-        }
-        // Questions only merge with questions, guides with guides.
-        let mergeable = graph.edges().filter(|&(a, b, _)| entries[a].kind == entries[b].kind);
-        let clusters = cluster::average_link(entries.len(), mergeable, settings.threshold, &constraints);
+        // Related links and the clustering are independent, and clustering
+        // runs on one core: the related graph takes the other.
+        let (related_graph, (kept_apart, clusters)) = rayon::join(
+            || {
+                let related = LexicalSimilarity::new(&corpus, settings.question_weight, RELATED_ANSWER_TERMS);
+                SimilarityGraph::build(&related, &candidates, settings.related_threshold)
+            },
+            || {
+                // One question adding a requirement to another keeps the
+                // two apart, unless the author merged them.
+                let requirements = Requirements::new(&corpus.entries, &corpus.vocabulary);
+                let kept_apart: Vec<(usize, usize, &'static str)> = graph
+                    .edges()
+                    .filter_map(|(a, b, _)| requirements.added_requirement(a, b).map(|why| (a, b, why)))
+                    .filter(|&(a, b, _)| !constraints.must_join(a, b))
+                    .collect();
+                for &(a, b, _) in &kept_apart {
+                    constraints.keep_apart(a, b);
+                }
+                // Questions only merge with questions, guides with guides.
+                let mergeable = graph.edges().filter(|&(a, b, _)| entries[a].kind == entries[b].kind);
+                (kept_apart, cluster::average_link(entries.len(), mergeable, settings.threshold, &constraints))
+            },
+        );
         let topics = topics::build_topics(entries, &corpus.entries, &clusters, &graph, &related_graph, settings);
         let chapters = order::chapters_in_reading_order(config, entries, &mut corpus, &clusters, &topics);
         Ok(Grouping { clusters, graph, kept_apart, constraints, topics, chapters })

@@ -3,6 +3,8 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::classify::Classifier;
 use super::corpus::Corpus;
 use super::sections::SectionProfiles;
@@ -57,8 +59,9 @@ pub fn chapters_in_reading_order(
                 (members.into_iter().map(|(_, t)| t.slug.clone()).collect(), Vec::new())
             } else {
                 let profiles = SectionProfiles::new(&chapter.sections, corpus);
+                let corpus = &*corpus;
                 let placed: Vec<(String, Option<usize>)> = members
-                    .into_iter()
+                    .into_par_iter()
                     .map(|(cluster, topic)| (topic.slug.clone(), profiles.best(&clusters[cluster], corpus)))
                     .collect();
                 // Read section by section: the flat list follows the headings.
