@@ -178,7 +178,8 @@ fn highlighted_code_kept_between_builds_changes_nothing() {
     assert!(std::fs::metadata(&cache).unwrap().len() > 1000, "the build keeps its highlighted code");
     assert_eq!(differing(&build("site"), &cold), Vec::<String>::new(), "a build from the cache differs");
     let languages = book.path().join(".site.srebook-languages");
-    assert!(std::fs::read_to_string(&languages).unwrap().lines().count() > 3, "the build keeps its code languages");
+    // A record is a 16-byte key, an 8-byte length and a language name.
+    assert!(std::fs::metadata(&languages).unwrap().len() > 100, "the build keeps its code languages");
     for file in [&cache, &languages] {
         let mut damaged = std::fs::read(file).unwrap();
         damaged.truncate(damaged.len() / 2 + 1);

@@ -11,6 +11,9 @@ use std::sync::Mutex;
 
 use crate::{Error, Result};
 
+mod kept_memo;
+pub use kept_memo::KeptMemo;
+
 /// The file that marks a folder as srebook output, safe to replace.
 pub const MARKER: &str = ".srebook-output";
 
