@@ -426,6 +426,9 @@ pub fn known_words() -> Vec<String> {
 /// entry indices.
 pub type FastHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
 
+/// A `HashSet` with [`FnvHasher`], for the same kinds of keys.
+pub type FastHashSet<T> = std::collections::HashSet<T, BuildHasherDefault<FnvHasher>>;
+
 /// FNV-1a. The keys hashed in analysis and organise are short words and
 /// small integers, never chosen by an attacker, and on them the standard
 /// SipHash costs more than the rest of the lookup.

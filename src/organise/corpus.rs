@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::intent::{answer_prose, QuestionIntent};
 use super::vectors::{InverseDocumentFrequency, SparseVector, TermId, Vocabulary};
-use crate::analysis::{Analyzer, FastHashMap};
+use crate::analysis::{Analyzer, FastHashMap, FastHashSet};
 use crate::model::{Entry, EntryKind};
 
 /// Only the first words of an answer are analysed: answers state their
@@ -125,20 +125,30 @@ fn remove_boilerplate(entries: &[Entry], interned: &mut [Fields<TermId>]) {
     for (index, entry) in entries.iter().enumerate() {
         by_source.entry(entry.source.as_str()).or_default().push(index);
     }
-    for members in by_source.values().filter(|m| m.len() >= BOILERPLATE_MIN_ENTRIES) {
-        let mut document_frequency: FastHashMap<TermId, usize> = FastHashMap::default();
-        for &index in members {
-            let mut terms = interned[index].answer.clone();
-            terms.sort_unstable();
-            terms.dedup();
-            for term in terms {
-                *document_frequency.entry(term).or_default() += 1;
+    // Each source's scaffolding on its own, in parallel; then each entry
+    // drops its source's.
+    let interned_ref = &*interned;
+    let boilerplate: HashMap<&str, FastHashSet<TermId>> = by_source
+        .par_iter()
+        .filter(|(_, members)| members.len() >= BOILERPLATE_MIN_ENTRIES)
+        .map(|(&source, members)| {
+            let mut document_frequency: FastHashMap<TermId, usize> = FastHashMap::default();
+            for &index in members {
+                let mut terms = interned_ref[index].answer.clone();
+                terms.sort_unstable();
+                terms.dedup();
+                for term in terms {
+                    *document_frequency.entry(term).or_default() += 1;
+                }
             }
+            let limit = (BOILERPLATE_SHARE * members.len() as f32).ceil() as usize;
+            let terms = document_frequency.into_iter().filter(|&(_, df)| df >= limit).map(|(term, _)| term).collect();
+            (source, terms)
+        })
+        .collect();
+    interned.par_iter_mut().zip(entries).for_each(|(fields, entry)| {
+        if let Some(terms) = boilerplate.get(entry.source.as_str()).filter(|terms| !terms.is_empty()) {
+            fields.answer.retain(|term| !terms.contains(term));
         }
-        let limit = (BOILERPLATE_SHARE * members.len() as f32).ceil() as usize;
-        let is_boilerplate = |term: &TermId| document_frequency.get(term).is_some_and(|&df| df >= limit);
-        for &index in members {
-            interned[index].answer.retain(|term| !is_boilerplate(term));
-        }
-    }
+    });
 }

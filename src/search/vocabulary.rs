@@ -12,16 +12,12 @@
 //! `mentoring`), so a reader's `mentoring` finds a book that only says
 //! `mentor` or `mentored`. Only words of the book are typo candidates.
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::document::{SearchDoc, TextField};
-use crate::analysis::{self, Analyzer, FnvHasher};
-
-type FastHashSet<T> = HashSet<T, BuildHasherDefault<FnvHasher>>;
+use crate::analysis::{self, Analyzer, FastHashSet};
 use crate::{Error, Result};
 
 /// One word the search knows.
