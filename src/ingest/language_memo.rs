@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use crate::output::KeptMemo;
+use crate::output::{memo_key, KeptMemo};
 
 /// First line of the file: format, then the detector key.
 const HEADER: &str = concat!("srebook-languages-2 ", env!("SREBOOK_LANGUAGE_KEY"), "\n");
@@ -20,7 +20,7 @@ const HEADER: &str = concat!("srebook-languages-2 ", env!("SREBOOK_LANGUAGE_KEY"
 static MEMO: LazyLock<KeptMemo<&'static str>> = LazyLock::new(|| KeptMemo::new(HEADER, usize::MAX, |_| 0));
 
 fn key(code: &str) -> u128 {
-    KeptMemo::<&str>::key(&[code])
+    memo_key(&[code])
 }
 
 pub(super) fn get(code: &str) -> Option<&'static str> {

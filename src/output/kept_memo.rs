@@ -23,6 +23,17 @@ use std::sync::Mutex;
 
 use xxhash_rust::xxh3::Xxh3;
 
+/// The key of a value worked out from `parts`: each part is hashed with its
+/// length, so no two lists of parts share a key by concatenation.
+pub fn memo_key(parts: &[&str]) -> u128 {
+    let mut hasher = Xxh3::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.digest128()
+}
+
 /// A memo of values of type `V`, in memory for one process and kept on
 /// disk between builds.
 pub struct KeptMemo<V> {
@@ -49,17 +60,6 @@ impl<V: Clone> KeptMemo<V> {
     pub fn new(header: &'static str, max_bytes: usize, weigh: fn(&V) -> usize) -> KeptMemo<V> {
         let state = State { entries: HashMap::new(), bytes: 0, added: false };
         KeptMemo { header, max_bytes, weigh, state: Mutex::new(state) }
-    }
-
-    /// The key of a value worked out from `parts`: each part is hashed with
-    /// its length, so no two lists of parts share a key by concatenation.
-    pub fn key(parts: &[&str]) -> u128 {
-        let mut hasher = Xxh3::new();
-        for part in parts {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
-        }
-        hasher.digest128()
     }
 
     /// The value kept under `key`, if any.
@@ -160,23 +160,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("memo");
         let first = memo();
-        first.put(KeptMemo::<String>::key(&["bash", "echo a\n"]), "A".to_string());
-        first.put(KeptMemo::<String>::key(&["bash", "echo b\n"]), "B".to_string());
+        first.put(memo_key(&["bash", "echo a\n"]), "A".to_string());
+        first.put(memo_key(&["bash", "echo b\n"]), "B".to_string());
         first.save(&file, String::as_bytes).unwrap();
 
         let second = memo();
         assert_eq!(second.load(&file, decode), 2);
-        assert_eq!(second.get(KeptMemo::<String>::key(&["bash", "echo a\n"])).as_deref(), Some("A"));
+        assert_eq!(second.get(memo_key(&["bash", "echo a\n"])).as_deref(), Some("A"));
         // Nothing new: the file is left as it is.
         let before = std::fs::read(&file).unwrap();
         second.save(&file, String::as_bytes).unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), before);
         // Something new: the file keeps what this process used, not "B".
-        second.put(KeptMemo::<String>::key(&["bash", "echo c\n"]), "C".to_string());
+        second.put(memo_key(&["bash", "echo c\n"]), "C".to_string());
         second.save(&file, String::as_bytes).unwrap();
         let third = memo();
         assert_eq!(third.load(&file, decode), 2);
-        assert_eq!(third.get(KeptMemo::<String>::key(&["bash", "echo b\n"])), None);
+        assert_eq!(third.get(memo_key(&["bash", "echo b\n"])), None);
     }
 
     #[test]
@@ -204,6 +204,6 @@ mod tests {
         kept.put(1, "x".repeat(60));
         kept.put(2, "y".repeat(10));
         assert!(kept.get(1).is_some() && kept.get(2).is_none());
-        assert_ne!(KeptMemo::<String>::key(&["ab", "c"]), KeptMemo::<String>::key(&["a", "bc"]));
+        assert_ne!(memo_key(&["ab", "c"]), memo_key(&["a", "bc"]));
     }
 }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use crate::{Error, Result};
 
 mod kept_memo;
-pub use kept_memo::KeptMemo;
+pub use kept_memo::{memo_key, KeptMemo};
 
 /// The file that marks a folder as srebook output, safe to replace.
 pub const MARKER: &str = ".srebook-output";

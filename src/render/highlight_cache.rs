@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use crate::output::KeptMemo;
+use crate::output::{memo_key, KeptMemo};
 
 /// Most bytes of HTML the memo holds.
 const MAX_BYTES: usize = 64 << 20;
@@ -23,7 +23,7 @@ const HEADER: &str = concat!("srebook-highlight-2 ", env!("SREBOOK_HIGHLIGHT_KEY
 static MEMO: LazyLock<KeptMemo<String>> = LazyLock::new(|| KeptMemo::new(HEADER, MAX_BYTES, String::len));
 
 fn key(lang: &str, code: &str) -> u128 {
-    KeptMemo::<String>::key(&[lang, code])
+    memo_key(&[lang, code])
 }
 
 /// The memoised HTML of `code` in `lang`, if any.

@@ -9,7 +9,6 @@
 //! usual.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
@@ -45,7 +44,7 @@ struct Outcome {
 struct Remembered {
     line: String,
     before: LineState,
-    outcome: Rc<Outcome>,
+    outcome: Outcome,
 }
 
 /// Lines by hash. The parser's state holds oniguruma match regions, which
@@ -72,14 +71,13 @@ pub fn highlight_line(
 ) -> Result<isize, syntect::Error> {
     let key = hash(line);
     let found = MEMO.with_borrow(|(memo, _)| {
-        let candidates = memo.get(&key)?;
-        let remembered = candidates.iter().find(|r| r.line == line && r.before == *state)?;
-        Some(remembered.outcome.clone())
+        let remembered = memo.get(&key)?.iter().find(|r| r.line == line && r.before == *state)?;
+        html.push_str(&remembered.outcome.html);
+        state.clone_from(&remembered.outcome.after);
+        Some(remembered.outcome.open_spans)
     });
-    if let Some(outcome) = found {
-        html.push_str(&outcome.html);
-        state.clone_from(&outcome.after);
-        return Ok(outcome.open_spans);
+    if let Some(open_spans) = found {
+        return Ok(open_spans);
     }
     let before = state.clone();
     let ops = state.parse.parse_line(line, syntaxes)?;
@@ -88,7 +86,7 @@ pub fn highlight_line(
     MEMO.with_borrow_mut(|(memo, lines)| {
         if *lines < MAX_LINES {
             *lines += 1;
-            let outcome = Rc::new(Outcome { html: line_html, open_spans, after: state.clone() });
+            let outcome = Outcome { html: line_html, open_spans, after: state.clone() };
             memo.entry(key).or_default().push(Remembered { line: line.to_string(), before, outcome });
         }
     });
