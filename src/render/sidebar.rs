@@ -8,8 +8,9 @@
 //! every page cost more than the rest of the page put together.
 //!
 //! Past that limit a page shows only a window of its chapter's topics
-//! around its own (see [`Sidebar::window`]), so the sidebar is rendered per
-//! page, and marked the same way.
+//! around its own (see [`Sidebar::window`]). Windows start at every
+//! [`WINDOW_STEP`]th topic, so neighbouring pages share one, rendered once
+//! and marked the same way; the page's own topic is always near the middle.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,8 +27,16 @@ use crate::Result;
 /// Books with at most this many topics list every topic in every sidebar.
 pub(super) const FULL_NAV_LIMIT: usize = 400;
 
-/// Topics shown either side of the current one in a windowed sidebar.
+/// Topics shown either side of the current one in a windowed sidebar, give
+/// or take half a [`WINDOW_STEP`].
 const NAV_WINDOW: usize = 12;
+
+/// Topics in a windowed sidebar.
+const WINDOW_LENGTH: usize = 2 * NAV_WINDOW + 1;
+
+/// Windows start this many topics apart: a page's topic is at most half a
+/// step off the middle of its window, and six pages share one rendering.
+const WINDOW_STEP: usize = NAV_WINDOW / 2;
 
 /// The template that renders the sidebar.
 const NAV_TEMPLATE: &str = "nav.html";
@@ -48,14 +57,19 @@ struct NavTopic {
     path: String,
 }
 
-/// The book's sidebar, rendered on demand and kept per chapter.
+/// The book's sidebar, rendered on demand and kept per chapter and window.
 pub(super) struct Sidebar {
     chapters: Vec<NavChapter>,
     /// Whether every page lists every topic (see the module comment).
     full: bool,
-    /// `(root, current chapter)` → the rendered sidebar, unmarked. Filled
-    /// as pages ask, from any thread.
-    rendered: HashMap<(&'static str, String), OnceLock<Rendered>>,
+    /// Chapter slug → its index in `chapters`.
+    chapter_index: HashMap<String, usize>,
+    /// Topic slug → its position in its chapter.
+    positions: HashMap<String, usize>,
+    /// Per value of `root` ([`ROOTS`]), per current chapter (the last for
+    /// pages outside any chapter), per window: the rendered sidebar,
+    /// unmarked. Filled as pages ask, from any thread.
+    rendered: [Vec<Vec<OnceLock<Rendered>>>; 2],
 }
 
 /// A sidebar as `nav.html` rendered it, with where each link's `href`
@@ -116,10 +130,21 @@ impl Sidebar {
                     .collect(),
             })
             .collect();
-        let current_chapters = chapters.iter().map(|c| c.slug.clone()).chain([String::new()]);
-        let rendered =
-            current_chapters.flat_map(|chapter| ROOTS.map(|root| ((root, chapter.clone()), OnceLock::new()))).collect();
-        Sidebar { chapters, full: book.topics.len() <= FULL_NAV_LIMIT, rendered }
+        let full = book.topics.len() <= FULL_NAV_LIMIT;
+        let chapter_index = chapters.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
+        let positions =
+            chapters.iter().flat_map(|c| c.topics.iter().enumerate().map(|(at, t)| (t.slug.clone(), at))).collect();
+        let windows = |topics: usize| if full { 1 } else { window_count(topics) };
+        let slots = || {
+            chapters
+                .iter()
+                .map(|c| windows(c.topics.len()))
+                .chain([1])
+                .map(|count| (0..count).map(|_| OnceLock::new()).collect())
+                .collect()
+        };
+        let rendered = [slots(), slots()];
+        Sidebar { chapters, full, chapter_index, positions, rendered }
     }
 
     /// The sidebar of the page at `page_path` (site-relative), in `chapter`
@@ -135,21 +160,32 @@ impl Sidebar {
         page_path: &str,
     ) -> Result<String> {
         let href = format!("{root}{page_path}");
-        if !self.full {
-            let window = self.window(chapter, topic);
-            return Ok(Rendered::new(self.render(theme, base, root, chapter, &window)?).marked(&href));
-        }
-        let Some(cell) = self.rendered.get(&(root_key(root), chapter.to_string())) else {
-            return Ok(Rendered::new(self.render(theme, base, root, chapter, &self.chapters)?).marked(&href));
+        let chapter_index = self.chapter_index.get(chapter).copied();
+        let window = match chapter_index {
+            Some(index) if !self.full => {
+                let at = self.positions.get(topic).copied().unwrap_or(0);
+                window_number(self.chapters[index].topics.len(), at)
+            }
+            _ => 0,
         };
+        let render = || {
+            if self.full {
+                self.render(theme, base, root, chapter, &self.chapters)
+            } else {
+                self.render(theme, base, root, chapter, &self.window(chapter_index, window))
+            }
+        };
+        let Some(root_index) = ROOTS.iter().position(|r| *r == root) else {
+            return Ok(Rendered::new(render()?).marked(&href));
+        };
+        let chapter_slot = chapter_index.unwrap_or(self.chapters.len());
+        let cell = &self.rendered[root_index][chapter_slot][window];
         if let Some(rendered) = cell.get() {
             return Ok(rendered.marked(&href));
         }
-        let rendered = Rendered::new(self.render(theme, base, root, chapter, &self.chapters)?);
-        let marked = rendered.marked(&href);
+        let rendered = Rendered::new(render()?);
         // Another thread may have got there first: theirs is the same.
-        let _ = cell.set(rendered);
-        Ok(marked)
+        Ok(cell.get_or_init(|| rendered).marked(&href))
     }
 
     fn render<T: Serialize>(
@@ -167,19 +203,20 @@ impl Sidebar {
         theme.tera.render(NAV_TEMPLATE, &ctx).map_err(|e| template_error(Path::new(NAV_TEMPLATE), e))
     }
 
-    /// Every chapter, with only the current chapter's topics near the
-    /// current one, and a last link to the chapter page that lists them all.
-    fn window(&self, chapter: &str, topic: &str) -> Vec<NavChapter> {
+    /// Every chapter, with only window number `window` of the current
+    /// chapter's topics (if any), and a last link to the chapter page that
+    /// lists them all.
+    fn window(&self, current: Option<usize>, window: usize) -> Vec<NavChapter> {
         self.chapters
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(index, c)| {
                 let mut topics = Vec::new();
-                if c.slug == chapter {
-                    let at = c.topics.iter().position(|t| t.slug == topic).unwrap_or(0);
-                    let start = at.saturating_sub(NAV_WINDOW);
-                    let end = (at + NAV_WINDOW + 1).min(c.topics.len());
-                    topics.extend_from_slice(&c.topics[start..end]);
-                    if end - start < c.topics.len() {
+                if current == Some(index) {
+                    let range = window_range(c.topics.len(), window);
+                    let shown = range.len();
+                    topics.extend_from_slice(&c.topics[range]);
+                    if shown < c.topics.len() {
                         topics.push(NavTopic {
                             slug: String::new(),
                             title: format!("All {} topics in this chapter…", c.topics.len()),
@@ -199,13 +236,47 @@ impl Sidebar {
     }
 }
 
-fn root_key(root: &str) -> &'static str {
-    ROOTS.into_iter().find(|r| *r == root).unwrap_or("")
+/// Number of windows over a chapter of `topics` topics.
+fn window_count(topics: usize) -> usize {
+    topics.saturating_sub(WINDOW_LENGTH).div_ceil(WINDOW_STEP) + 1
+}
+
+/// The window a page shows in a chapter of `topics` topics when its own
+/// topic is at position `at`: the one whose middle is nearest.
+fn window_number(topics: usize, at: usize) -> usize {
+    ((at.saturating_sub(NAV_WINDOW) + WINDOW_STEP / 2) / WINDOW_STEP).min(window_count(topics) - 1)
+}
+
+/// The positions window number `window` shows in a chapter of `topics`
+/// topics: [`WINDOW_LENGTH`] of them, all of a shorter chapter.
+fn window_range(topics: usize, window: usize) -> std::ops::Range<usize> {
+    let start = (window * WINDOW_STEP).min(topics.saturating_sub(WINDOW_LENGTH));
+    start..(start + WINDOW_LENGTH).min(topics)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_topic_is_near_the_middle_of_its_window() {
+        for topics in [1, 24, 25, 26, 31, 32, 100, 1001] {
+            let windows = window_count(topics);
+            let mut used = vec![false; windows];
+            for at in 0..topics {
+                let window = window_number(topics, at);
+                used[window] = true;
+                let range = window_range(topics, window);
+                assert!(range.contains(&at), "{topics} topics: {at} outside {range:?}");
+                assert_eq!(range.len(), topics.min(WINDOW_LENGTH));
+                // Far from the chapter's ends, at least NAV_WINDOW - WINDOW_STEP / 2 either side.
+                let margin = NAV_WINDOW - WINDOW_STEP / 2;
+                assert!(at - range.start >= margin.min(at), "{topics} topics: {at} in {range:?}");
+                assert!(range.end - 1 - at >= margin.min(topics - 1 - at), "{topics} topics: {at} in {range:?}");
+            }
+            assert!(used.iter().all(|&u| u), "{topics} topics: a window no page uses");
+        }
+    }
 
     #[test]
     fn only_the_first_exact_link_to_the_page_is_marked() {
