@@ -358,9 +358,18 @@ impl Analyzer {
     /// appearance. With [`PhraseWords::Replace`] the terms are exactly those
     /// of [`Analyzer::terms`].
     pub fn term_spans(&self, text: &str, phrase_words: PhraseWords) -> Vec<TermSpan> {
+        let mut spans = Vec::new();
+        self.for_each_term_span(text, phrase_words, |term, span| {
+            spans.push(TermSpan { term: term.to_owned(), span });
+        });
+        spans
+    }
+
+    /// [`Analyzer::term_spans`] without collecting them: `visit` gets each
+    /// term and its byte range, in order, and nothing is allocated per term.
+    pub fn for_each_term_span(&self, text: &str, phrase_words: PhraseWords, mut visit: impl FnMut(&str, Range<usize>)) {
         let mut words = Vec::new();
         for_each_word_span(text, |word, span| words.push((self.word_info(word), span)));
-        let mut spans = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
             let (info, span) = &words[i];
@@ -369,25 +378,26 @@ impl Analyzer {
                     words[i..words.len().min(i + MAX_PHRASE_WORDS)].iter().map(|(info, _)| &*info.stem).collect();
                 if let Some((length, canonical)) = self.synonyms.longest_match(&window) {
                     let phrase = span.start..words[i + length - 1].1.end;
-                    spans.extend(canonical.iter().map(|term| TermSpan { term: term.clone(), span: phrase.clone() }));
+                    for term in canonical {
+                        visit(term, phrase.clone());
+                    }
                     if phrase_words == PhraseWords::Keep {
                         let own = words[i..i + length]
                             .iter()
                             .filter(|(info, _)| info.is_term && !canonical.iter().any(|c| **c == *info.stem));
-                        spans.extend(
-                            own.map(|(info, span)| TermSpan { term: info.stem.to_string(), span: span.clone() }),
-                        );
+                        for (info, span) in own {
+                            visit(&info.stem, span.clone());
+                        }
                     }
                     i += length;
                     continue;
                 }
             }
             if info.is_term {
-                spans.push(TermSpan { term: info.stem.to_string(), span: span.clone() });
+                visit(&info.stem, span.clone());
             }
             i += 1;
         }
-        spans
     }
 
     /// The stem of one lowercase word (as [`words`] returns it) and whether it

@@ -32,16 +32,22 @@ impl AnalysedDoc {
         let mut phrases = Vec::new();
         let fields = TextField::ALL.map(|field| {
             let text = doc.field_text(field);
-            let spans = Analyzer::english().term_spans(&text, PhraseWords::Keep);
-            let length = spans.len() as u32;
+            let mut length = 0;
             let mut counts: FastHashMap<String, u32> = FastHashMap::default();
-            for span in spans {
-                let source = &text[span.span];
+            Analyzer::english().for_each_term_span(&text, PhraseWords::Keep, |term, span| {
+                length += 1;
+                let source = &text[span];
                 if source.chars().any(|c| !c.is_alphanumeric() && !is_apostrophe(c)) {
-                    phrases.push((span.term.clone(), analysis::words(source).join(" ")));
+                    phrases.push((term.to_owned(), analysis::words(source).join(" ")));
                 }
-                *counts.entry(span.term).or_default() += 1;
-            }
+                // Most terms recur in a topic: only a new one is allocated.
+                match counts.get_mut(term) {
+                    Some(count) => *count += 1,
+                    None => {
+                        counts.insert(term.to_owned(), 1);
+                    }
+                }
+            });
             (counts, length)
         });
         phrases.sort_unstable();
