@@ -264,37 +264,52 @@ fn spellings(docs: &[AnalysedDoc], vocabulary: &Vocabulary) -> FastHashMap<Strin
 /// Every term with its spellings and postings, as sorted `(term, entry)`.
 fn term_entries(docs: &[AnalysedDoc], vocabulary: &Vocabulary) -> Vec<(String, String)> {
     let doc_count = docs.len().max(1) as f64;
-    let mut field_stats: Vec<(FastHashMap<&str, u32>, f64)> = Vec::new();
-    for f in 0..TextField::ALL.len() {
-        let mut doc_freq: FastHashMap<&str, u32> = FastHashMap::default();
-        let mut tokens = 0u64;
-        for doc in docs {
-            tokens += u64::from(doc.fields[f].1);
-            for term in doc.fields[f].0.keys() {
-                *doc_freq.entry(term).or_default() += 1;
+    // Each field's document frequencies and mean length, fields side by side.
+    let field_stats: Vec<(FastHashMap<&str, u32>, f64)> = (0..TextField::ALL.len())
+        .into_par_iter()
+        .map(|f| {
+            let mut doc_freq: FastHashMap<&str, u32> = FastHashMap::default();
+            let mut tokens = 0u64;
+            for doc in docs {
+                tokens += u64::from(doc.fields[f].1);
+                for term in doc.fields[f].0.keys() {
+                    *doc_freq.entry(term).or_default() += 1;
+                }
             }
-        }
-        field_stats.push((doc_freq, (tokens as f64 / doc_count).max(1e-9)));
-    }
+            (doc_freq, (tokens as f64 / doc_count).max(1e-9))
+        })
+        .collect();
+    // Each topic's BM25 weight per term, topics side by side; the spellings
+    // beside them.
+    let (weighted, spellings) = rayon::join(
+        || {
+            docs.par_iter()
+                .map(|doc| {
+                    let mut weights: FastHashMap<&str, f64> = FastHashMap::default();
+                    for (f, field) in TextField::ALL.into_iter().enumerate() {
+                        let (counts, length) = &doc.fields[f];
+                        let (doc_freq, average_length) = &field_stats[f];
+                        let norm = K1 * (1.0 - B + B * f64::from(*length) / average_length);
+                        for (term, &tf) in counts {
+                            let df = f64::from(doc_freq[term.as_str()]);
+                            let idf = (1.0 + (doc_count - df + 0.5) / (df + 0.5)).ln();
+                            let tf = f64::from(tf);
+                            *weights.entry(term).or_default() +=
+                                f64::from(field.boost()) * idf * (K1 + 1.0) * tf / (tf + norm);
+                        }
+                    }
+                    weights.into_iter().collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        },
+        || spellings(docs, vocabulary),
+    );
     let mut postings: FastHashMap<&str, Vec<(usize, f64)>> = FastHashMap::default();
-    let mut weights: FastHashMap<&str, f64> = FastHashMap::default();
-    for (id, doc) in docs.iter().enumerate() {
-        for (f, field) in TextField::ALL.into_iter().enumerate() {
-            let (counts, length) = &doc.fields[f];
-            let (doc_freq, average_length) = &field_stats[f];
-            let norm = K1 * (1.0 - B + B * f64::from(*length) / average_length);
-            for (term, &tf) in counts {
-                let df = f64::from(doc_freq[term.as_str()]);
-                let idf = (1.0 + (doc_count - df + 0.5) / (df + 0.5)).ln();
-                let tf = f64::from(tf);
-                *weights.entry(term).or_default() += f64::from(field.boost()) * idf * (K1 + 1.0) * tf / (tf + norm);
-            }
-        }
-        for (term, weight) in weights.drain() {
+    for (id, weights) in weighted.into_iter().enumerate() {
+        for (term, weight) in weights {
             postings.entry(term).or_default().push((id, weight));
         }
     }
-    let spellings = spellings(docs, vocabulary);
     let mut entries: Vec<(String, String)> = postings
         .into_par_iter()
         .map(|(term, mut postings)| {
