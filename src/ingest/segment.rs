@@ -106,7 +106,11 @@ fn scan(lines: &[&str]) -> Vec<Line> {
             kinds[i] = Line::Opaque;
             continue;
         }
-        if let Some(caps) = FENCE.captures(raw.trim_start()) {
+        let trimmed = raw.trim_start();
+        // The regex only for a line that opens like a fence: it ran on every
+        // line and was most of the scan.
+        let could_be_fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+        if let Some(caps) = could_be_fence.then(|| FENCE.captures(trimmed)).flatten() {
             let marker = &caps[2];
             let ch = marker.chars().next().unwrap_or('`');
             match fence {
