@@ -60,9 +60,11 @@ struct Cluster {
     /// within one allocation instead of hashing into two tables.
     links: Vec<(usize, f64)>,
     cannot_link: Vec<(usize, usize)>,
-    /// The merge this cluster would make first: its best link (see
-    /// [`Candidate::cmp`]) at or above the threshold that no cannot-link
-    /// forbids.
+    /// The merge this cluster would make first, as last worked out: its
+    /// best link (see [`Candidate::cmp`]) at or above the threshold that no
+    /// cannot-link forbids. Merges since can have lowered it, never raised
+    /// it (see [`Clustering::merge`]): the merge loop checks it still holds
+    /// before making it.
     best: Option<Candidate>,
     /// Bumped whenever `best` changes, so queued bests before it are stale.
     stamp: u32,
