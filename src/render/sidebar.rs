@@ -69,7 +69,7 @@ pub(super) struct Sidebar {
     /// Per value of `root` ([`ROOTS`]), per current chapter (the last for
     /// pages outside any chapter), per window: the rendered sidebar,
     /// unmarked. Filled as pages ask, from any thread.
-    rendered: [Vec<Vec<OnceLock<Rendered>>>; 2],
+    rendered: [Vec<Vec<OnceLock<Rendered>>>; ROOTS.len()],
 }
 
 /// A sidebar as `nav.html` rendered it, with where each link's `href`
@@ -143,7 +143,7 @@ impl Sidebar {
                 .map(|count| (0..count).map(|_| OnceLock::new()).collect())
                 .collect()
         };
-        let rendered = [slots(), slots()];
+        let rendered = std::array::from_fn(|_| slots());
         Sidebar { chapters, full, chapter_index, positions, rendered }
     }
 
