@@ -108,7 +108,7 @@ fn scan(lines: &[&str]) -> Vec<Line> {
         }
         let trimmed = raw.trim_start();
         // The regex only for a line that opens like a fence: it ran on every
-        // line and was most of the scan.
+        // line, for the rare one that is.
         let could_be_fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
         if let Some(caps) = could_be_fence.then(|| FENCE.captures(trimmed)).flatten() {
             let marker = &caps[2];

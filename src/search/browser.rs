@@ -282,26 +282,7 @@ fn term_entries(docs: &[AnalysedDoc], vocabulary: &Vocabulary) -> Vec<(String, S
     // Each topic's BM25 weight per term, topics side by side; the spellings
     // beside them.
     let (weighted, spellings) = rayon::join(
-        || {
-            docs.par_iter()
-                .map(|doc| {
-                    let mut weights: FastHashMap<&str, f64> = FastHashMap::default();
-                    for (f, field) in TextField::ALL.into_iter().enumerate() {
-                        let (counts, length) = &doc.fields[f];
-                        let (doc_freq, average_length) = &field_stats[f];
-                        let norm = K1 * (1.0 - B + B * f64::from(*length) / average_length);
-                        for (term, &tf) in counts {
-                            let df = f64::from(doc_freq[term.as_str()]);
-                            let idf = (1.0 + (doc_count - df + 0.5) / (df + 0.5)).ln();
-                            let tf = f64::from(tf);
-                            *weights.entry(term).or_default() +=
-                                f64::from(field.boost()) * idf * (K1 + 1.0) * tf / (tf + norm);
-                        }
-                    }
-                    weights.into_iter().collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-        },
+        || docs.par_iter().map(|doc| bm25_weights(doc, &field_stats, doc_count)).collect::<Vec<_>>(),
         || spellings(docs, vocabulary),
     );
     let mut postings: FastHashMap<&str, Vec<(usize, f64)>> = FastHashMap::default();
@@ -332,6 +313,29 @@ fn term_entries(docs: &[AnalysedDoc], vocabulary: &Vocabulary) -> Vec<(String, S
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     entries
+}
+
+/// One topic's BM25 weight for each of its terms, summed over its fields
+/// with their boosts; `field_stats` holds each field's document
+/// frequencies and mean length over `doc_count` topics.
+fn bm25_weights<'d>(
+    doc: &'d AnalysedDoc,
+    field_stats: &[(FastHashMap<&str, u32>, f64)],
+    doc_count: f64,
+) -> Vec<(&'d str, f64)> {
+    let mut weights: FastHashMap<&str, f64> = FastHashMap::default();
+    for (f, field) in TextField::ALL.into_iter().enumerate() {
+        let (counts, length) = &doc.fields[f];
+        let (doc_freq, average_length) = &field_stats[f];
+        let norm = K1 * (1.0 - B + B * f64::from(*length) / average_length);
+        for (term, &tf) in counts {
+            let df = f64::from(doc_freq[term.as_str()]);
+            let idf = (1.0 + (doc_count - df + 0.5) / (df + 0.5)).ln();
+            let tf = f64::from(tf);
+            *weights.entry(term).or_default() += f64::from(field.boost()) * idf * (K1 + 1.0) * tf / (tf + norm);
+        }
+    }
+    weights.into_iter().collect()
 }
 
 fn weight_code(weight: f64) -> usize {
