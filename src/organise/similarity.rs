@@ -314,11 +314,13 @@ fn neighbourhood<'p>(posting: &'p [Key], key: &Key, cap: usize) -> &'p [Key] {
 struct Accumulator {
     scores: Vec<f32>,
     touched: Vec<usize>,
+    /// Room for [`Accumulator::drain_top`], kept between queries.
+    ranked: Vec<Ranked>,
 }
 
 impl Accumulator {
     fn new(count: usize) -> Accumulator {
-        Accumulator { scores: vec![0.0; count], touched: Vec::new() }
+        Accumulator { scores: vec![0.0; count], touched: Vec::new(), ranked: Vec::new() }
     }
 
     fn add(&mut self, entry: usize, score: f32) {
@@ -328,23 +330,50 @@ impl Accumulator {
         self.scores[entry] += score;
     }
 
-    /// The `limit` best entries (ties by index), and a clean accumulator.
+    /// The `limit` best entries, best first (ties by index), and a clean
+    /// accumulator.
     fn drain_top(&mut self, limit: usize) -> Vec<usize> {
-        let mut touched = std::mem::take(&mut self.touched);
-        let scores = &self.scores;
-        let best_first = |a: &usize, b: &usize| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b));
-        // A common key touches thousands of entries: select the best in
-        // linear time and sort only those.
-        if touched.len() > limit {
-            touched.select_nth_unstable_by(limit, best_first);
+        // Scores are copied next to their entries first: selecting among
+        // thousands of touched entries then compares neighbours in memory
+        // rather than scores looked up at random, several times each.
+        let mut ranked = std::mem::take(&mut self.ranked);
+        ranked.extend(self.touched.iter().map(|&entry| {
+            let score = std::mem::take(&mut self.scores[entry]);
+            Ranked { score, entry: EntryId::try_from(entry).expect("fewer than 2^32 entries") }
+        }));
+        self.touched.clear();
+        let best_first = |a: &Ranked, b: &Ranked| b.cmp(a);
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit, best_first);
         }
-        let best = touched.len().min(limit);
-        touched[..best].sort_unstable_by(best_first);
-        for &entry in &touched {
-            self.scores[entry] = 0.0;
-        }
-        touched.truncate(limit);
-        touched
+        let best = ranked.len().min(limit);
+        ranked[..best].sort_unstable_by(best_first);
+        let top = ranked[..best].iter().map(|r| r.entry as usize).collect();
+        ranked.clear();
+        self.ranked = ranked;
+        top
+    }
+}
+
+/// An entry and its accumulated score, ordered best last: higher score,
+/// then lower index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ranked {
+    score: f32,
+    entry: EntryId,
+}
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.score.total_cmp(&other.score).then(other.entry.cmp(&self.entry))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -420,5 +449,18 @@ mod tests {
         assert!(neighbourhood(posting, &key(3, 0.0, 0.3), 4).is_empty());
         // A short posting is searched whole.
         assert_eq!(neighbourhood(posting, &keys[6][0], 10).len(), 10);
+    }
+
+    #[test]
+    fn the_accumulator_keeps_the_best_ties_by_index_and_comes_back_clean() {
+        let mut accumulator = Accumulator::new(8);
+        for (entry, score) in [(5, 0.5), (2, 0.25), (7, 0.5), (1, 0.75), (3, 0.125), (2, 0.25)] {
+            accumulator.add(entry, score);
+        }
+        // 2 has 0.5 in all; 2, 5 and 7 tie, the lowest indexes win.
+        assert_eq!(accumulator.drain_top(3), [1, 2, 5]);
+        assert!(accumulator.scores.iter().all(|&s| s == 0.0) && accumulator.touched.is_empty());
+        accumulator.add(6, 0.25);
+        assert_eq!(accumulator.drain_top(3), [6], "nothing left from the last query");
     }
 }
