@@ -10,8 +10,12 @@
 //! cluster, and cannot-link labels forbid a merge that would put two
 //! separated entries together.
 
+mod links;
+
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+
+use links::Links;
 
 /// Author decisions the clustering must respect.
 #[derive(Debug, Clone, Default)]
@@ -54,11 +58,8 @@ impl Constraints {
 #[derive(Debug, Default)]
 struct Cluster {
     members: Vec<usize>,
-    /// Sum of pair similarities to each neighbouring cluster, sorted by
-    /// cluster id. A sorted vector rather than a hash map: merging two is
-    /// one linear pass, and relinking a neighbour moves a few entries
-    /// within one allocation instead of hashing into two tables.
-    links: Vec<(usize, f64)>,
+    /// Sum of pair similarities to each neighbouring cluster.
+    links: Links,
     cannot_link: Vec<(usize, usize)>,
     /// The merge this cluster would make first, as last worked out: its
     /// best link (see [`Candidate::cmp`]) at or above the threshold that no
@@ -142,16 +143,14 @@ pub fn average_link(
         degree[cluster_of[a]] += 1;
         degree[cluster_of[b]] += 1;
     }
-    for (cluster, &degree) in clusters.iter_mut().zip(&degree) {
-        cluster.links.reserve_exact(degree);
-    }
+    let mut pairs: Vec<Vec<(usize, f64)>> = degree.into_iter().map(Vec::with_capacity).collect();
     for (a, b, similarity) in edges.iter().copied().filter(kept) {
         let (ca, cb) = (cluster_of[a], cluster_of[b]);
-        clusters[ca].links.push((cb, similarity));
-        clusters[cb].links.push((ca, similarity));
+        pairs[ca].push((cb, similarity));
+        pairs[cb].push((ca, similarity));
     }
-    for cluster in &mut clusters {
-        cluster.links = sum_by_cluster(std::mem::take(&mut cluster.links));
+    for (cluster, pairs) in clusters.iter_mut().zip(pairs) {
+        cluster.links = Links::from_pairs(pairs);
     }
 
     // Always merging the best pair of all is the same as always merging
@@ -247,11 +246,11 @@ impl Clustering {
     /// merge `owner` can make with the same average link.
     fn still_holds(&self, owner: usize, candidate: Candidate) -> bool {
         let partner = if candidate.a == owner { candidate.b } else { candidate.a };
-        let links = &self.clusters[owner].links;
         self.clusters[partner].alive
-            && links
-                .binary_search_by_key(&partner, |&(cluster, _)| cluster)
-                .is_ok_and(|at| self.linked(owner, partner, links[at].1) == Some(candidate))
+            && self.clusters[owner]
+                .links
+                .sum_to(partner)
+                .is_some_and(|sum| self.linked(owner, partner, sum) == Some(candidate))
     }
 
     /// Moves cluster `b` into cluster `a`, adding up their links, and
@@ -268,14 +267,14 @@ impl Clustering {
         let merged = &mut self.clusters[a];
         merged.members.extend(absorbed.members);
         merged.cannot_link.extend(absorbed.cannot_link);
-        merged.links = union_of_links(&std::mem::take(&mut merged.links), &absorbed.links, [a, b]);
+        merged.links = Links::union(&std::mem::take(&mut merged.links), &absorbed.links, [a, b]);
         self.sizes[a] += std::mem::take(&mut self.sizes[b]);
         // `take` left `b` as a default cluster: not alive, no links.
-        for &(other, sum) in &absorbed.links {
+        for (other, sum) in absorbed.links.iter() {
             if other == a {
                 continue;
             }
-            let total = relink(&mut self.clusters[other].links, b, a, sum);
+            let total = self.clusters[other].links.relink(b, a, sum);
             if let Some(candidate) = self.linked(other, a, total) {
                 if self.clusters[other].best.is_none_or(|best| candidate > best) {
                     self.set_best(other, Some(candidate));
@@ -288,7 +287,7 @@ impl Clustering {
     /// Works out the best merge of `cluster` from all its links again.
     fn renew_best(&mut self, cluster: usize) {
         let links = &self.clusters[cluster].links;
-        let best = links.iter().filter_map(|&(other, sum)| self.linked(cluster, other, sum)).max();
+        let best = links.iter().filter_map(|(other, sum)| self.linked(cluster, other, sum)).max();
         self.set_best(cluster, best);
     }
 
@@ -308,108 +307,9 @@ fn conflicts(a: &Cluster, b: &Cluster) -> bool {
     a.cannot_link.iter().any(|&(group, item)| b.cannot_link.iter().any(|&(g, i)| g == group && i != item))
 }
 
-/// Sorts `links` by cluster and adds up the similarities to each cluster,
-/// in the order they came.
-fn sum_by_cluster(mut links: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
-    // Stable, so each cluster's similarities are added in edge order.
-    links.sort_by_key(|&(cluster, _)| cluster);
-    links.dedup_by(|next, kept| {
-        let same = next.0 == kept.0;
-        if same {
-            kept.1 += next.1;
-        }
-        same
-    });
-    links
-}
-
-/// The links of two clusters being merged, both sorted, added up cluster
-/// by cluster, without links to the two clusters themselves.
-fn union_of_links(x: &[(usize, f64)], y: &[(usize, f64)], merged: [usize; 2]) -> Vec<(usize, f64)> {
-    let mut union = Vec::with_capacity(x.len() + y.len());
-    let (mut i, mut j) = (0, 0);
-    while i < x.len() && j < y.len() {
-        let ((cx, sx), (cy, sy)) = (x[i], y[j]);
-        let next = match cx.cmp(&cy) {
-            Ordering::Less => {
-                i += 1;
-                (cx, sx)
-            }
-            Ordering::Greater => {
-                j += 1;
-                (cy, sy)
-            }
-            Ordering::Equal => {
-                (i, j) = (i + 1, j + 1);
-                (cx, sx + sy)
-            }
-        };
-        union.push(next);
-    }
-    union.extend_from_slice(&x[i..]);
-    union.extend_from_slice(&y[j..]);
-    union.retain(|(cluster, _)| !merged.contains(cluster));
-    union
-}
-
-/// In the sorted `links` of a neighbour of `from`, moves the link to
-/// `from` onto `to`, adding `sum` to what `to` already had; returns the sum
-/// of the link to `to`.
-fn relink(links: &mut Vec<(usize, f64)>, from: usize, to: usize, sum: f64) -> f64 {
-    let position = |links: &[(usize, f64)], cluster: usize| links.binary_search_by_key(&cluster, |&(c, _)| c);
-    match (position(links, from), position(links, to)) {
-        (from_at, Ok(existing)) => {
-            links[existing].1 += sum;
-            let total = links[existing].1;
-            if let Ok(at) = from_at {
-                links.remove(at);
-            }
-            total
-        }
-        // Slide the entries between the two places along by one, so the
-        // slot of `from` becomes the slot of `to` with nothing reallocated.
-        (Ok(at), Err(place)) if place <= at => {
-            links[place..=at].rotate_right(1);
-            links[place] = (to, sum);
-            sum
-        }
-        (Ok(at), Err(place)) => {
-            links[at..place].rotate_left(1);
-            links[place - 1] = (to, sum);
-            sum
-        }
-        // Links are symmetric, so a neighbour of `from` links to it; kept
-        // correct without that all the same.
-        (Err(_), Err(place)) => {
-            links.insert(place, (to, sum));
-            sum
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relinking_keeps_links_sorted_and_adds_up() {
-        let links = vec![(1, 0.5), (4, 0.25), (7, 0.5), (9, 0.125)];
-        // `to` already linked: the sums add up and `from` goes.
-        let mut merged = links.clone();
-        assert_eq!(relink(&mut merged, 9, 4, 0.125), 0.375);
-        assert_eq!(merged, [(1, 0.5), (4, 0.375), (7, 0.5)]);
-        // `to` new, before `from` and after it.
-        let mut before = links.clone();
-        assert_eq!(relink(&mut before, 7, 2, 0.5), 0.5);
-        assert_eq!(before, [(1, 0.5), (2, 0.5), (4, 0.25), (9, 0.125)]);
-        let mut after = links.clone();
-        assert_eq!(relink(&mut after, 1, 8, 0.5), 0.5);
-        assert_eq!(after, [(4, 0.25), (7, 0.5), (8, 0.5), (9, 0.125)]);
-        assert_eq!(
-            union_of_links(&[(1, 0.5), (3, 0.25)], &[(0, 0.5), (3, 0.5), (5, 1.0)], [0, 5]),
-            [(1, 0.5), (3, 0.75)]
-        );
-    }
 
     #[test]
     fn average_link_does_not_chain() {
