@@ -357,10 +357,16 @@ impl Accumulator {
 
 /// An entry and its accumulated score, ordered best last: higher score,
 /// then lower index.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 struct Ranked {
     score: f32,
     entry: EntryId,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
 }
 
 impl Eq for Ranked {}
