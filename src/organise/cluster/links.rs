@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 pub type ClusterId = u32;
 
 /// Links of one cluster, sorted by neighbour id.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Links {
     clusters: Vec<ClusterId>,
     sums: Vec<f64>,
@@ -89,8 +89,9 @@ impl Links {
                 }
             }
         }
-        for (cluster, sum) in x.iter().skip(i).chain(y.iter().skip(j)) {
-            push(id(cluster), sum);
+        let rest_of_x = x.clusters[i..].iter().zip(&x.sums[i..]);
+        for (&cluster, &sum) in rest_of_x.chain(y.clusters[j..].iter().zip(&y.sums[j..])) {
+            push(cluster, sum);
         }
         union
     }
