@@ -46,27 +46,45 @@ pub fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
 /// [`for_each_word`] with the byte range each word covers in `text`
 /// (apostrophes inside a contraction included).
 fn for_each_word_span(text: &str, mut visit: impl FnMut(&str, Range<usize>)) {
+    // Most words are lowercase ASCII already: they go out as slices of
+    // `text`. Only a word with a capital, a contraction or a non-ASCII
+    // letter is copied, lowercased, into `current`.
     let mut current = String::new();
     let mut start = 0;
+    let mut in_word = false;
+    let mut copied = false;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        if c.is_alphanumeric() && current.is_empty() {
-            start = at;
-        }
-        if c.is_ascii_alphanumeric() {
-            current.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            current.extend(c.to_lowercase());
-        } else if is_apostrophe(c) && !current.is_empty() && chars.peek().is_some_and(|(_, next)| next.is_alphabetic())
-        {
+        let simple = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if simple || c.is_alphanumeric() {
+            if !in_word {
+                (in_word, start) = (true, at);
+            }
+            if !simple && !copied {
+                current.clear();
+                current.push_str(&text[start..at]);
+                copied = true;
+            }
+            if !copied {
+            } else if c.is_ascii() {
+                current.push(c.to_ascii_lowercase());
+            } else {
+                current.extend(c.to_lowercase());
+            }
+        } else if is_apostrophe(c) && in_word && chars.peek().is_some_and(|(_, next)| next.is_alphabetic()) {
             // Inside a contraction: skip the apostrophe, keep the word going.
-        } else if !current.is_empty() {
-            visit(&current, start..at);
-            current.clear();
+            if !copied {
+                current.clear();
+                current.push_str(&text[start..at]);
+                copied = true;
+            }
+        } else if in_word {
+            visit(if copied { &current } else { &text[start..at] }, start..at);
+            (in_word, copied) = (false, false);
         }
     }
-    if !current.is_empty() {
-        visit(&current, start..text.len());
+    if in_word {
+        visit(if copied { &current } else { &text[start..] }, start..text.len());
     }
 }
 
@@ -469,6 +487,41 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         Analyzer::english().terms(text)
+    }
+
+    /// The obvious version: every character of every word lowercased into
+    /// a fresh string.
+    fn word_spans_one_char_at_a_time(text: &str) -> Vec<(String, Range<usize>)> {
+        let mut spans = Vec::new();
+        let mut current = String::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if c.is_alphanumeric() && current.is_empty() {
+                start = at;
+            }
+            if c.is_alphanumeric() {
+                current.extend(c.to_lowercase());
+            } else if is_apostrophe(c) && !current.is_empty() && chars.peek().is_some_and(|(_, n)| n.is_alphabetic()) {
+            } else if !current.is_empty() {
+                spans.push((std::mem::take(&mut current), start..at));
+            }
+        }
+        if !current.is_empty() {
+            spans.push((current, start..text.len()));
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_spans_agree_with_lowercasing_every_character(
+            text in "([a-zA-Z0-9]{0,6}|['’ .,\\-]|[éÉßİ΢Σ٣]){0,24}"
+        ) {
+            let mut spans = Vec::new();
+            for_each_word_span(&text, |word, span| spans.push((word.to_string(), span)));
+            proptest::prop_assert_eq!(spans, word_spans_one_char_at_a_time(&text));
+        }
     }
 
     #[test]

@@ -146,10 +146,32 @@ impl SparseVector {
         self
     }
 
-    /// Sum of two vectors.
+    /// Sum of two vectors, by merging the two sorted term lists.
     pub fn plus(&self, other: &SparseVector) -> SparseVector {
-        let pairs = self.entries.iter().chain(&other.entries).copied().collect();
-        SparseVector::from_pairs(pairs)
+        let (a, b) = (&self.entries, &other.entries);
+        let mut entries = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => {
+                    entries.push(a[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    entries.push(b[j]);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    entries.push((a[i].0, a[i].1 + b[j].1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        entries.extend_from_slice(&a[i..]);
+        entries.extend_from_slice(&b[j..]);
+        entries.retain(|&(_, weight)| weight != 0.0);
+        SparseVector { entries }
     }
 
     /// The `limit` heaviest terms, heaviest first (ties by term id).
@@ -222,6 +244,22 @@ mod tests {
         assert_eq!(v.entries(), [(1, 2.0), (3, 1.5)]);
         assert_eq!(v.weight(3), 1.5);
         assert_eq!(v.weight(2), 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plus_merges_like_adding_up_all_pairs(
+            a in proptest::collection::vec((0u32..12, -2i8..3), 0..10),
+            b in proptest::collection::vec((0u32..12, -2i8..3), 0..10),
+        ) {
+            let vector = |pairs: &[(u32, i8)]| {
+                SparseVector::from_pairs(pairs.iter().map(|&(t, w)| (t, f32::from(w) * 0.3)).collect())
+            };
+            let (a, b) = (vector(&a), vector(&b));
+            let all = SparseVector::from_pairs(a.entries().iter().chain(b.entries()).copied().collect());
+            let sum = a.plus(&b);
+            proptest::prop_assert_eq!(sum.entries(), all.entries());
+        }
     }
 
     #[test]
