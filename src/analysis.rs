@@ -65,10 +65,9 @@ fn for_each_word_span(text: &str, mut visit: impl FnMut(&str, Range<usize>)) {
                 current.push_str(&text[start..at]);
                 copied = true;
             }
-            if !copied {
-            } else if c.is_ascii() {
+            if copied && c.is_ascii() {
                 current.push(c.to_ascii_lowercase());
-            } else {
+            } else if copied {
                 current.extend(c.to_lowercase());
             }
         } else if is_apostrophe(c) && in_word && chars.peek().is_some_and(|(_, next)| next.is_alphabetic()) {
@@ -503,6 +502,7 @@ mod tests {
             if c.is_alphanumeric() {
                 current.extend(c.to_lowercase());
             } else if is_apostrophe(c) && !current.is_empty() && chars.peek().is_some_and(|(_, n)| n.is_alphabetic()) {
+                // A contraction's apostrophe: dropped, the word goes on.
             } else if !current.is_empty() {
                 spans.push((std::mem::take(&mut current), start..at));
             }
