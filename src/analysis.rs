@@ -56,7 +56,11 @@ fn for_each_word_span(text: &str, mut visit: impl FnMut(&str, Range<usize>)) {
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let simple = c.is_ascii_lowercase() || c.is_ascii_digit();
-        if simple || c.is_alphanumeric() {
+        let alphanumeric = simple || c.is_alphanumeric();
+        // Inside a contraction the apostrophe is dropped and the word goes on.
+        let joins =
+            !alphanumeric && in_word && is_apostrophe(c) && chars.peek().is_some_and(|(_, next)| next.is_alphabetic());
+        if alphanumeric || joins {
             if !in_word {
                 (in_word, start) = (true, at);
             }
@@ -65,17 +69,10 @@ fn for_each_word_span(text: &str, mut visit: impl FnMut(&str, Range<usize>)) {
                 current.push_str(&text[start..at]);
                 copied = true;
             }
-            if copied && c.is_ascii() {
+            if copied && c.is_ascii_alphanumeric() {
                 current.push(c.to_ascii_lowercase());
-            } else if copied {
+            } else if copied && alphanumeric {
                 current.extend(c.to_lowercase());
-            }
-        } else if is_apostrophe(c) && in_word && chars.peek().is_some_and(|(_, next)| next.is_alphabetic()) {
-            // Inside a contraction: skip the apostrophe, keep the word going.
-            if !copied {
-                current.clear();
-                current.push_str(&text[start..at]);
-                copied = true;
             }
         } else if in_word {
             visit(if copied { &current } else { &text[start..at] }, start..at);
