@@ -232,3 +232,42 @@ fn search_indexes_are_kept_until_a_source_changes() {
         .stdout(predicates::str::contains("zebracorn"));
     assert_ne!(std::fs::metadata(&tantivy).unwrap().modified().unwrap(), tantivy_before);
 }
+
+/// Every file of the site under `dir` with its bytes, by relative path.
+fn site_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".srebook-manifest")
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// Rebuilds reuse the site they replace as their next staging folder; what
+/// they publish is still exactly what a build into an empty folder makes,
+/// edit after edit, with nothing left over from a removed source.
+#[test]
+fn a_rebuild_over_the_replaced_site_publishes_what_a_fresh_build_does() {
+    let book = common::small_book();
+    let build = |out: &str| srebook(book.path()).args(["build", "--quiet", "--out", out]).assert().success();
+    let source = book.path().join("content/a.md");
+    let original = std::fs::read_to_string(&source).unwrap();
+    let edits = [
+        format!("{original}\n## 3. Why keep a zebracorn runbook?\n\nBecause zebracorns page at night.\n"),
+        format!("{original}\n## 3. Why keep a unicorn runbook?\n\nBecause unicorns page at dawn.\n"),
+        original.clone(),
+    ];
+    build("book");
+    for (n, text) in edits.iter().enumerate() {
+        std::fs::write(&source, text).unwrap();
+        build("book");
+        let fresh = format!("fresh{n}");
+        build(&fresh);
+        assert_eq!(site_files(&book.path().join("book")), site_files(&book.path().join(&fresh)), "after edit {n}");
+    }
+    assert!(book.path().join(".book.srebook-spare/.srebook-output").is_file(), "the replaced site was not kept");
+    std::fs::remove_file(book.path().join("content/b.txt")).unwrap();
+    build("book");
+    build("fresh-without-b");
+    assert_eq!(site_files(&book.path().join("book")), site_files(&book.path().join("fresh-without-b")));
+}
