@@ -195,7 +195,7 @@ fn search_indexes_are_kept_until_a_source_changes() {
     let book = common::small_book();
     let build = || srebook(book.path()).args(["build", "--quiet"]).assert().success();
     let meta = book.path().join("book/search/meta.js");
-    let tantivy = book.path().join(".book.srebook-index/srebook-index.json");
+    let tantivy = book.path().join(".book.srebook-index/index.srebook");
     build();
     let (meta_before, tantivy_before) =
         (std::fs::read(&meta).unwrap(), std::fs::metadata(&tantivy).unwrap().modified().unwrap());

@@ -23,6 +23,7 @@ use super::analysed::{AnalysedDoc, ReplayTokenizer, SearchTokenizer};
 use super::document::{opening, SearchDoc, TextField};
 use super::freshness::{Fingerprint, INDEX_FORMAT};
 use super::plan::{plan, QueryPlan, SynonymPatterns};
+use super::stored::{self, SectionsDirectory, StoredIndex, VOCABULARY_SECTION};
 use super::vocabulary::Vocabulary;
 use crate::render::escape_html;
 use crate::{Error, Result};
@@ -37,12 +38,6 @@ const MIN_WRITER_MEMORY: usize = 1_000_000;
 const MAX_WRITER_MEMORY: usize = 50_000_000;
 /// Length of a result's snippet, in characters.
 pub const SNIPPET_CHARS: usize = 160;
-/// The file recording what an index was built from.
-const MANIFEST_FILE: &str = "srebook-index.json";
-/// The vocabulary table (see [`Vocabulary::save`]).
-const VOCABULARY_FILE: &str = "vocabulary.tsv";
-/// Where the tantivy files go inside the index folder.
-const TANTIVY_DIR: &str = "tantivy";
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,10 +187,9 @@ impl SearchIndex {
         SearchIndex::from_parts(None, index, fields, vocabulary, manifest)
     }
 
-    /// Writes an index of `docs` to `dir`, replacing any index there. It is
-    /// written beside `dir` first and moved into place when complete, so a
-    /// failed write leaves the previous index usable (and two processes
-    /// writing at once never mix their files).
+    /// Writes an index of `docs` to `dir`, replacing any index there: one
+    /// file, replaced whole (see [`stored`]), so a failed write leaves the
+    /// previous index usable.
     pub fn write(
         dir: &Path,
         docs: &[SearchDoc],
@@ -203,46 +197,36 @@ impl SearchIndex {
         vocabulary: &Vocabulary,
         manifest: &Manifest,
     ) -> Result<()> {
-        let staging = sibling(dir, &format!("tmp-{}", std::process::id()));
-        remove_dir_if_exists(&staging)?;
-        let tantivy_dir = staging.join(TANTIVY_DIR);
-        std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
-        let (index, _) = build(docs, analysed).map_err(|e| index_error(Some(&tantivy_dir), e))?;
-        save_files(&index, &tantivy_dir)?;
-        vocabulary.save(&staging.join(VOCABULARY_FILE))?;
-        let manifest_path = staging.join(MANIFEST_FILE);
-        let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::io(&manifest_path, e.into()))?;
-        std::fs::write(&manifest_path, manifest_json).map_err(|e| Error::io(&manifest_path, e))?;
-        let previous = sibling(dir, &format!("old-{}", std::process::id()));
-        remove_dir_if_exists(&previous)?;
-        if dir.exists() {
-            std::fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
-        }
-        std::fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))?;
-        remove_dir_if_exists(&previous)
+        let (index, _) = build(docs, analysed).map_err(|e| index_error(Some(dir), e))?;
+        let files = tantivy_files(&index, dir)?;
+        let vocabulary = vocabulary.to_text();
+        let mut sections: Vec<(&str, &[u8])> = vec![(VOCABULARY_SECTION, vocabulary.as_bytes())];
+        sections.extend(files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())));
+        stored::write(dir, manifest, &sections)
     }
 
     /// The manifest of the index in `dir`, if there is a readable one.
     pub fn read_manifest(dir: &Path) -> Option<Manifest> {
-        let text = std::fs::read(dir.join(MANIFEST_FILE)).ok()?;
-        serde_json::from_slice(&text).ok()
+        stored::read_manifest(dir)
     }
 
     /// Opens the index written to `dir`.
     pub fn open(dir: &Path) -> Result<SearchIndex> {
-        let manifest_path = dir.join(MANIFEST_FILE);
-        let manifest = SearchIndex::read_manifest(dir).ok_or_else(|| {
-            let message = "no search index here (or an unreadable one); `srebook build` or `srebook search` writes it";
-            Error::io(&manifest_path, std::io::Error::new(std::io::ErrorKind::NotFound, message))
-        })?;
-        let tantivy_dir = dir.join(TANTIVY_DIR);
-        let index = Index::open_in_dir(&tantivy_dir).map_err(|e| index_error(Some(&tantivy_dir), e))?;
-        let fields = fields_of(&index.schema()).ok_or_else(|| {
-            let message = "the index schema is not srebook's; delete the folder and search again";
-            Error::io(&tantivy_dir, std::io::Error::new(std::io::ErrorKind::InvalidData, message))
-        })?;
-        let vocabulary = Vocabulary::load(&dir.join(VOCABULARY_FILE))?;
-        SearchIndex::from_parts(Some(dir.to_path_buf()), index, fields, vocabulary, manifest)
+        let stored = StoredIndex::read(dir)?;
+        let invalid = |message: &str| {
+            Error::io(&stored.path, std::io::Error::new(std::io::ErrorKind::InvalidData, message.to_string()))
+        };
+        let (vocabulary, tantivy): (Vec<_>, Vec<_>) =
+            stored.sections()?.into_iter().partition(|(name, _)| name == VOCABULARY_SECTION);
+        let (_, vocabulary) = vocabulary.into_iter().next().ok_or_else(|| invalid("the index has no vocabulary"))?;
+        let vocabulary = vocabulary.read_bytes().map_err(|e| Error::io(&stored.path, e))?;
+        let vocabulary =
+            std::str::from_utf8(vocabulary.as_slice()).map_err(|_| invalid("the vocabulary is not UTF-8"))?;
+        let vocabulary = Vocabulary::from_text(vocabulary, &stored.path)?;
+        let index = Index::open(SectionsDirectory::new(tantivy)).map_err(|e| index_error(Some(&stored.path), e))?;
+        let fields = fields_of(&index.schema())
+            .ok_or_else(|| invalid("the index schema is not srebook's; delete the folder and search again"))?;
+        SearchIndex::from_parts(Some(dir.to_path_buf()), index, fields, vocabulary, stored.manifest)
     }
 
     fn from_parts(
@@ -403,25 +387,23 @@ fn build(docs: &[SearchDoc], analysed: &[AnalysedDoc]) -> tantivy::Result<(Index
     Ok((writer.finalize()?, fields))
 }
 
-/// Writes the files of an index built in memory to `dir`. Tantivy's own
-/// directory syncs every file to disk, which costs more than indexing a small
-/// book; this index is a cache that [`super::open_for_book`] rebuilds when it
-/// cannot be opened, so plain writes are enough.
-fn save_files(index: &Index, dir: &Path) -> Result<()> {
+/// The files of an index built in memory, by name. `dir` names the index
+/// in errors.
+fn tantivy_files(index: &Index, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let directory = index.directory();
-    let mut files: Vec<PathBuf> = directory.list_managed_files().into_iter().collect();
-    files.extend(["meta.json", ".managed.json"].map(PathBuf::from));
-    for file in files {
-        let bytes = match directory.atomic_read(&file) {
-            Ok(bytes) => bytes,
+    let mut names: Vec<PathBuf> = directory.list_managed_files().into_iter().collect();
+    names.sort();
+    names.extend(["meta.json", ".managed.json"].map(PathBuf::from));
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        match directory.atomic_read(&name) {
+            Ok(bytes) => files.push((name.to_string_lossy().into_owned(), bytes)),
             // Listed, then merged away: nothing to keep.
-            Err(OpenReadError::FileDoesNotExist(_)) => continue,
-            Err(error) => return Err(Error::io(dir.join(&file), std::io::Error::other(error))),
-        };
-        let path = dir.join(&file);
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+            Err(OpenReadError::FileDoesNotExist(_)) => {}
+            Err(error) => return Err(Error::io(dir, std::io::Error::other(error))),
+        }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// The fields of an index srebook wrote, looked up by name.
@@ -467,20 +449,6 @@ fn snippet_html(snippet: &Snippet, text: &str) -> String {
         html.push_str(" …");
     }
     html.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `dir` with a suffix, as a sibling: `.book.srebook-index` → `.book.srebook-index.tmp`.
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(format!(".{suffix}"));
-    dir.with_file_name(name)
-}
-
-fn remove_dir_if_exists(dir: &Path) -> Result<()> {
-    match std::fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(dir, e)),
-        _ => Ok(()),
-    }
 }
 
 /// A tantivy error, with the index folder it happened in.
@@ -563,7 +531,9 @@ mod tests {
             index().search("queue sizing", &options).unwrap()
         );
         let siblings: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(siblings.len(), 1, "staging folders left behind");
+        assert_eq!(siblings.len(), 1, "temporary files left behind");
+        let inside: Vec<_> = std::fs::read_dir(&index_dir).unwrap().collect();
+        assert_eq!(inside.len(), 1, "the index is not one file");
     }
 
     #[test]

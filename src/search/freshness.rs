@@ -20,7 +20,7 @@ use crate::{BookPaths, Error, Result};
 
 /// Bumped whenever the index layout or the analysis changes, so indexes
 /// written by an older srebook are rebuilt rather than misread.
-pub const INDEX_FORMAT: u32 = 2;
+pub const INDEX_FORMAT: u32 = 3;
 
 /// A digest of everything a book's index depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

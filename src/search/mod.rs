@@ -27,6 +27,7 @@ mod engine;
 mod freshness;
 mod plan;
 mod report;
+mod stored;
 mod vocabulary;
 
 use std::path::Path;

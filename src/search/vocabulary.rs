@@ -150,9 +150,9 @@ impl Vocabulary {
         self.words.iter().filter(move |candidate| candidate.in_book && within_one_edit(&typed, &candidate.word))
     }
 
-    /// Writes the table as text, one `word<TAB>stem<TAB>flags` line a word;
+    /// The table as text, one `word<TAB>stem<TAB>flags` line a word;
     /// flags: `t` term, `b` in the book.
-    pub fn save(&self, path: &Path) -> Result<()> {
+    pub fn to_text(&self) -> String {
         let mut text = String::with_capacity(self.words.len() * 24);
         for w in &self.words {
             let flags = match (w.is_term, w.in_book) {
@@ -161,14 +161,16 @@ impl Vocabulary {
                 (false, true) => "b",
                 (false, false) => "",
             };
-            text.push_str(&format!("{}\t{}\t{flags}\n", w.word, w.stem));
+            for part in [&w.word, "\t", &w.stem, "\t", flags, "\n"] {
+                text.push_str(part);
+            }
         }
-        std::fs::write(path, text).map_err(|e| Error::io(path, e))
+        text
     }
 
-    /// Reads a table written by [`Vocabulary::save`].
-    pub fn load(path: &Path) -> Result<Vocabulary> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    /// Reads a table written by [`Vocabulary::to_text`]; `path` is where it
+    /// was read from, for errors.
+    pub fn from_text(text: &str, path: &Path) -> Result<Vocabulary> {
         let mut words = Vec::with_capacity(text.len() / 20);
         for (number, line) in text.lines().enumerate() {
             let mut parts = line.split('\t');
@@ -251,12 +253,12 @@ mod tests {
     }
 
     #[test]
-    fn vocabulary_survives_a_save_and_load() {
+    fn vocabulary_survives_text_and_back() {
         let doc = SearchDoc { body: "Kubernetes pods restart; the SLO holds.".into(), ..SearchDoc::default() };
         let vocabulary = Vocabulary::build(&[doc]);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("vocabulary.tsv");
-        vocabulary.save(&path).unwrap();
-        assert_eq!(Vocabulary::load(&path).unwrap(), vocabulary);
+        let text = vocabulary.to_text();
+        assert_eq!(Vocabulary::from_text(&text, Path::new("v")).unwrap(), vocabulary);
+        let error = Vocabulary::from_text("word\tstem\n", Path::new("v")).unwrap_err().to_string();
+        assert!(error.contains("line 1"), "{error}");
     }
 }
