@@ -48,6 +48,15 @@ pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// Removes `path`, a file or a whole folder as `meta` (its metadata) says.
+pub fn remove_file_or_folder(path: &Path, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    if meta.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+}
+
 /// A hidden sibling of the output folder for what srebook keeps between
 /// builds (`book/` → `.book.<kind>`): never published, and untouched when a
 /// rebuilt site is swapped in.

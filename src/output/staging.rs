@@ -100,10 +100,8 @@ fn link_count(meta: &Metadata) -> u64 {
     }
 }
 
-/// Removes a file or a whole folder.
 fn remove_entry(path: &Path, meta: &Metadata) -> Result<()> {
-    let removed = if meta.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
-    removed.map_err(|e| Error::io(path, e))
+    super::remove_file_or_folder(path, meta).map_err(|e| Error::io(path, e))
 }
 
 impl SiteSink for Staging {
@@ -203,25 +201,19 @@ impl Staging {
         self.make_parent(&path)?;
         let (hash, len) = (fingerprint(bytes), bytes.len() as u64);
         let mut existing = self.recycled_entry(&path);
-        if self.recycled_holds(rel, hash, len, existing.as_ref()) {
-            self.record(rel, hash, true);
-            return Ok(());
-        }
-        if rel != MARKER && self.previous.files.get(rel) == Some(&hash) && self.previous_length(rel) == Some(len) {
-            if let Some(meta) = existing.take() {
+        let unchanged = self.recycled_holds(rel, hash, len, existing.as_ref())
+            || (rel != MARKER
+                && self.previous.files.get(rel) == Some(&hash)
+                && self.previous_length(rel) == Some(len)
+                && self.link_previous(rel, &path, existing.take())?);
+        if !unchanged {
+            // Overwritten in place only when no other site shares the file.
+            if let Some(meta) = existing.filter(|meta| !meta.is_file() || link_count(meta) != 1) {
                 remove_entry(&path, &meta)?;
             }
-            if std::fs::hard_link(self.target.join(rel), &path).is_ok() {
-                self.record(rel, hash, true);
-                return Ok(());
-            }
+            std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         }
-        // Overwritten in place only when no other site shares the file.
-        if let Some(meta) = existing.filter(|meta| !meta.is_file() || link_count(meta) != 1) {
-            remove_entry(&path, &meta)?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        self.record(rel, hash, false);
+        self.record(rel, hash, unchanged);
         Ok(())
     }
 
@@ -239,19 +231,23 @@ impl Staging {
             let path = self.path_of(rel)?;
             self.make_parent(&path)?;
             let existing = self.recycled_entry(&path);
-            if !self.recycled_holds(rel, hash, len, existing.as_ref()) {
-                if let Some(meta) = existing {
-                    remove_entry(&path, &meta)?;
-                }
-                let from = self.target.join(rel);
-                if std::fs::hard_link(&from, &path).is_err() {
-                    std::fs::copy(&from, &path).map_err(|e| Error::io(&path, e))?;
-                }
+            if !self.recycled_holds(rel, hash, len, existing.as_ref()) && !self.link_previous(rel, &path, existing)? {
+                std::fs::copy(self.target.join(rel), &path).map_err(|e| Error::io(&path, e))?;
             }
             self.record(rel, hash, true);
         }
         SiteSink::label(self, prefix, key);
         Ok(true)
+    }
+
+    /// Replaces what the recycled folder holds at `path` (`existing`) by a
+    /// hard link to the previous site's `rel`; returns whether linking
+    /// worked (if not, `path` is left empty).
+    fn link_previous(&self, rel: &str, path: &Path, existing: Option<Metadata>) -> Result<bool> {
+        if let Some(meta) = existing {
+            remove_entry(path, &meta)?;
+        }
+        Ok(std::fs::hard_link(self.target.join(rel), path).is_ok())
     }
 
     /// What the recycled folder holds at `path`, if it is one.

@@ -64,8 +64,7 @@ pub fn write(dir: &Path, manifest: &Manifest, sections: &[(&str, &[u8])]) -> Res
     for legacy in LEGACY_FILES {
         let legacy = dir.join(legacy);
         if let Ok(meta) = std::fs::symlink_metadata(&legacy) {
-            let removed = if meta.is_dir() { std::fs::remove_dir_all(&legacy) } else { std::fs::remove_file(&legacy) };
-            removed.map_err(|e| Error::io(&legacy, e))?;
+            crate::output::remove_file_or_folder(&legacy, &meta).map_err(|e| Error::io(&legacy, e))?;
         }
     }
     crate::output::replace_file(&path, &bytes).map_err(|e| Error::io(&path, e))
