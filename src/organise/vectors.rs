@@ -9,6 +9,9 @@ use crate::analysis::FastHashMap;
 /// Id of an interned term.
 pub type TermId = u32;
 
+/// A sparse vector's `(term, weight)` entries, sorted by term.
+pub type WeightedTerms = [(TermId, f32)];
+
 /// Interns terms to dense ids.
 #[derive(Debug, Default, Clone)]
 pub struct Vocabulary {
@@ -76,50 +79,24 @@ impl SparseVector {
 
     /// The weight of `term` (0 when absent).
     pub fn weight(&self, term: TermId) -> f32 {
-        self.entries.binary_search_by_key(&term, |&(t, _)| t).map_or(0.0, |index| self.entries[index].1)
+        weight(&self.entries, term)
     }
 
     /// Dot product, by merging the two sorted term lists.
     pub fn dot(&self, other: &SparseVector) -> f32 {
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        let (a, b) = (&self.entries, &other.entries);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        sum
+        dot(&self.entries, &other.entries)
     }
 
     /// Writes the weights into `dense`, indexed by term id (long enough for
     /// every term).
     pub fn scatter(&self, dense: &mut [f32]) {
-        for &(term, weight) in &self.entries {
-            dense[term as usize] = weight;
-        }
-    }
-
-    /// Sets this vector's terms back to zero in `dense`.
-    pub fn clear_in(&self, dense: &mut [f32]) {
-        for &(term, _) in &self.entries {
-            dense[term as usize] = 0.0;
-        }
+        scatter(&self.entries, dense);
     }
 
     /// Dot product with a vector spread out by [`SparseVector::scatter`]:
     /// the same sum as [`SparseVector::dot`], terms in the same order.
     pub fn dot_dense(&self, dense: &[f32]) -> f32 {
-        let mut sum = 0.0;
-        for &(term, weight) in &self.entries {
-            sum += dense[term as usize] * weight;
-        }
-        sum
+        dot_dense(&self.entries, dense)
     }
 
     /// Euclidean length.
@@ -172,13 +149,6 @@ impl SparseVector {
         entries.extend_from_slice(&b[j..]);
         entries.retain(|&(_, weight)| weight != 0.0);
         SparseVector { entries }
-    }
-
-    /// The `limit` heaviest terms, heaviest first (ties by term id).
-    pub fn top_terms(&self, limit: usize) -> Vec<TermId> {
-        let mut sorted = self.entries.clone();
-        sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        sorted.into_iter().take(limit).map(|(term, _)| term).collect()
     }
 
     /// Applies `weigh(term, count)` to every entry, dropping zero weights.
@@ -271,13 +241,30 @@ mod tests {
     }
 
     #[test]
+    fn packed_vectors_keep_each_vector_and_its_order() {
+        let vectors = [
+            SparseVector::from_pairs(vec![(4, 0.5), (1, 0.25)]),
+            SparseVector::default(),
+            SparseVector::from_pairs(vec![(2, 1.0)]),
+        ];
+        let packed = PackedVectors::new(&vectors);
+        assert_eq!(packed.len(), 3);
+        for (index, vector) in vectors.iter().enumerate() {
+            assert_eq!(packed.get(index), vector.entries());
+        }
+        assert_eq!(top_terms(packed.get(0), 1), [4]);
+        assert_eq!(weight(packed.get(0), 1), 0.25);
+        assert_eq!(dot(packed.get(0), packed.get(2)), 0.0);
+    }
+
+    #[test]
     fn dense_dot_is_the_sparse_dot() {
         let a = SparseVector::from_pairs(vec![(0, 0.3), (2, 0.7), (5, 0.1)]);
         let b = SparseVector::from_pairs(vec![(2, 0.4), (3, 0.9), (5, 0.6)]);
         let mut dense = vec![0.0; 6];
         a.scatter(&mut dense);
         assert_eq!(b.dot_dense(&dense).to_bits(), a.dot(&b).to_bits());
-        a.clear_in(&mut dense);
+        clear_in(a.entries(), &mut dense);
         assert!(dense.iter().all(|&w| w == 0.0));
     }
 
@@ -289,5 +276,87 @@ mod tests {
         let weighted = idf.tf_idf(&docs[0]);
         assert!(weighted.weight(1) > weighted.weight(0));
         assert!((weighted.norm() - 1.0).abs() < 1e-6);
+    }
+}
+
+/// [`SparseVector::weight`] on a vector's entries.
+pub fn weight(entries: &WeightedTerms, term: TermId) -> f32 {
+    entries.binary_search_by_key(&term, |&(t, _)| t).map_or(0.0, |index| entries[index].1)
+}
+
+/// [`SparseVector::dot`] on two vectors' entries.
+pub fn dot(a: &WeightedTerms, b: &WeightedTerms) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// The `limit` heaviest of a vector's terms, heaviest first (ties by term id).
+pub fn top_terms(entries: &WeightedTerms, limit: usize) -> Vec<TermId> {
+    let mut sorted = entries.to_vec();
+    sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sorted.into_iter().take(limit).map(|(term, _)| term).collect()
+}
+
+/// [`SparseVector::scatter`] on a vector's entries.
+pub fn scatter(entries: &WeightedTerms, dense: &mut [f32]) {
+    for &(term, weight) in entries {
+        dense[term as usize] = weight;
+    }
+}
+
+/// Sets the terms of a vector's entries back to zero in `dense`.
+pub fn clear_in(entries: &WeightedTerms, dense: &mut [f32]) {
+    for &(term, _) in entries {
+        dense[term as usize] = 0.0;
+    }
+}
+
+/// [`SparseVector::dot_dense`] on a vector's entries.
+pub fn dot_dense(entries: &WeightedTerms, dense: &[f32]) -> f32 {
+    let mut sum = 0.0;
+    for &(term, weight) in entries {
+        sum += dense[term as usize] * weight;
+    }
+    sum
+}
+
+/// Sparse vectors stored end to end in one allocation.
+#[derive(Debug, Clone, Default)]
+pub struct PackedVectors {
+    /// Vector `i` is `entries[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    entries: Vec<(TermId, f32)>,
+}
+
+impl PackedVectors {
+    /// Packs `vectors`, numbered in order.
+    pub fn new<'a>(vectors: impl IntoIterator<Item = &'a SparseVector>) -> PackedVectors {
+        let mut packed = PackedVectors { starts: vec![0], entries: Vec::new() };
+        for vector in vectors {
+            packed.entries.extend_from_slice(&vector.entries);
+            packed.starts.push(packed.entries.len());
+        }
+        packed
+    }
+
+    /// Number of vectors.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The entries of vector `index`, sorted by term.
+    pub fn get(&self, index: usize) -> &WeightedTerms {
+        &self.entries[self.starts[index]..self.starts[index + 1]]
     }
 }
