@@ -2,11 +2,11 @@
 //! each neighbouring cluster, sorted by cluster id.
 //!
 //! Sorted vectors rather than hash maps: merging two is one linear pass, and
-//! relinking a neighbour moves a few entries within one allocation instead
-//! of hashing into two tables. Ids and sums are kept apart because finding
-//! a neighbour's link to one cluster is a binary search, the inner loop of
+//! renaming the neighbours that merges absorbed moves a few entries within
+//! one allocation. Ids and sums are kept apart because finding a
+//! neighbour's link to one cluster is a binary search, the inner loop of
 //! every merge: over four-byte ids it reads a quarter of the memory it read
-//! over (id, sum) pairs, and a large cluster's links are mostly out of cache.
+//! over (id, sum) pairs.
 
 use std::cmp::Ordering;
 
@@ -59,6 +59,40 @@ impl Links {
         self.clusters.binary_search(&id(cluster))
     }
 
+    /// Renames each neighbour `n` to `rename(n)`, adding up the links that
+    /// end up naming one cluster and dropping those that name `dropped`.
+    ///
+    /// A renamed neighbour never has a smaller id than its new name (a
+    /// merge keeps the smaller id), so the sums come out as a stable sort
+    /// by new name would add them: the kept link first, then the renamed
+    /// ones by their old ids.
+    pub fn relabel(&mut self, mut rename: impl FnMut(usize) -> usize, dropped: usize) {
+        let mut renamed: Vec<(usize, f64)> = Vec::new();
+        let mut kept = 0;
+        for at in 0..self.clusters.len() {
+            let cluster = self.clusters[at] as usize;
+            let name = rename(cluster);
+            if name == cluster {
+                self.clusters[kept] = self.clusters[at];
+                self.sums[kept] = self.sums[at];
+                kept += 1;
+            } else if name != dropped {
+                renamed.push((name, self.sums[at]));
+            }
+        }
+        self.clusters.truncate(kept);
+        self.sums.truncate(kept);
+        for (cluster, sum) in renamed {
+            match self.position(cluster) {
+                Ok(at) => self.sums[at] += sum,
+                Err(at) => {
+                    self.clusters.insert(at, id(cluster));
+                    self.sums.insert(at, sum);
+                }
+            }
+        }
+    }
+
     /// The links of two clusters being merged, added up neighbour by
     /// neighbour, without links to the two clusters themselves.
     pub fn union(x: &Links, y: &Links, merged: [usize; 2]) -> Links {
@@ -95,44 +129,6 @@ impl Links {
         }
         union
     }
-
-    /// In the links of a neighbour of `from`, moves the link to `from` onto
-    /// `to`, adding `sum` to what `to` already had; returns the sum of the
-    /// link to `to`.
-    pub fn relink(&mut self, from: usize, to: usize, sum: f64) -> f64 {
-        match (self.position(from), self.position(to)) {
-            (from_at, Ok(existing)) => {
-                self.sums[existing] += sum;
-                let total = self.sums[existing];
-                if let Ok(at) = from_at {
-                    self.clusters.remove(at);
-                    self.sums.remove(at);
-                }
-                total
-            }
-            // Slide the entries between the two places along by one, so the
-            // slot of `from` becomes the slot of `to` with nothing reallocated.
-            (Ok(at), Err(place)) if place <= at => {
-                self.clusters[place..=at].rotate_right(1);
-                self.sums[place..=at].rotate_right(1);
-                (self.clusters[place], self.sums[place]) = (id(to), sum);
-                sum
-            }
-            (Ok(at), Err(place)) => {
-                self.clusters[at..place].rotate_left(1);
-                self.sums[at..place].rotate_left(1);
-                (self.clusters[place - 1], self.sums[place - 1]) = (id(to), sum);
-                sum
-            }
-            // Links are symmetric, so a neighbour of `from` links to it; kept
-            // correct without that all the same.
-            (Err(_), Err(place)) => {
-                self.clusters.insert(place, id(to));
-                self.sums.insert(place, sum);
-                sum
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -152,23 +148,20 @@ mod tests {
     }
 
     #[test]
-    fn relinking_keeps_links_sorted_and_adds_up() {
-        let links = Links::from_pairs(vec![(1, 0.5), (4, 0.25), (7, 0.5), (9, 0.125)]);
-        // `to` already linked: the sums add up and `from` goes.
-        let mut merged = links.clone();
-        assert_eq!(merged.relink(9, 4, 0.125), 0.375);
-        assert_eq!(pairs(&merged), [(1, 0.5), (4, 0.375), (7, 0.5)]);
-        // `to` new, before `from` and after it.
-        let mut before = links.clone();
-        assert_eq!(before.relink(7, 2, 0.5), 0.5);
-        assert_eq!(pairs(&before), [(1, 0.5), (2, 0.5), (4, 0.25), (9, 0.125)]);
-        let mut after = links.clone();
-        assert_eq!(after.relink(1, 8, 0.5), 0.5);
-        assert_eq!(pairs(&after), [(4, 0.25), (7, 0.5), (8, 0.5), (9, 0.125)]);
-        // Neither linked: `to` goes in its place.
-        let mut neither = links.clone();
-        assert_eq!(neither.relink(3, 5, 0.25), 0.25);
-        assert_eq!(pairs(&neither), [(1, 0.5), (4, 0.25), (5, 0.25), (7, 0.5), (9, 0.125)]);
+    fn relabelling_adds_up_links_to_one_cluster_in_order() {
+        let mut links = Links::from_pairs(vec![(2, 0.5), (4, 0.25), (5, 0.125), (6, 1.0), (8, 0.5)]);
+        // 5 and 8 went into 2, 6 into 1, and 4 into 0, whose links these are.
+        let rename = |cluster| match cluster {
+            5 | 8 => 2,
+            6 => 1,
+            4 => 0,
+            other => other,
+        };
+        links.relabel(rename, 0);
+        assert_eq!(pairs(&links), [(1, 1.0), (2, 1.125)]);
+        let mut fresh = Links::from_pairs(vec![(9, 0.25), (7, 0.5)]);
+        fresh.relabel(|cluster| if cluster == 9 { 4 } else { cluster }, 0);
+        assert_eq!(pairs(&fresh), [(4, 0.25), (7, 0.5)]);
     }
 
     #[test]
