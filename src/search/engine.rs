@@ -213,9 +213,7 @@ impl SearchIndex {
     /// Opens the index written to `dir`.
     pub fn open(dir: &Path) -> Result<SearchIndex> {
         let stored = StoredIndex::read(dir)?;
-        let invalid = |message: &str| {
-            Error::io(&stored.path, std::io::Error::new(std::io::ErrorKind::InvalidData, message.to_string()))
-        };
+        let invalid = |message: &str| stored::invalid(&stored.path, message);
         let (vocabulary, tantivy): (Vec<_>, Vec<_>) =
             stored.sections()?.into_iter().partition(|(name, _)| name == VOCABULARY_SECTION);
         let (_, vocabulary) = vocabulary.into_iter().next().ok_or_else(|| invalid("the index has no vocabulary"))?;

@@ -43,7 +43,8 @@ pub fn index_file(dir: &Path) -> PathBuf {
     dir.join(INDEX_FILE)
 }
 
-fn invalid(path: &Path, message: impl Into<String>) -> Error {
+/// An error for a malformed index file at `path`.
+pub fn invalid(path: &Path, message: impl Into<String>) -> Error {
     Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, message.into()))
 }
 
